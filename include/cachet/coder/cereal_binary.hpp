@@ -1,0 +1,33 @@
+// cachet/coder/cereal_binary.hpp: cereal's binary archive (the byte default).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <cereal/archives/binary.hpp>
+
+#include <cachet/coder.hpp>
+#include <cachet/detail/cereal_envelope.hpp>
+#include <cachet/detail/cereal_types.hpp>
+
+namespace cachet {
+
+//! Compact and fast; readable only on machines of the same endianness and
+//! type sizes. The value type needs a cereal `serialize` (or save/load) and
+//! a default constructor. Bytes are framed with a type fingerprint and a
+//! CRC-32, so corrupt or foreign bytes raise cachet::invalid_data.
+struct cereal_binary {
+  using cachet_family = family::coder;
+
+  template <class T>
+  std::string encode(const T& value) const {
+    return detail::envelope_encode<cereal::BinaryOutputArchive>('b', value);
+  }
+
+  template <class T>
+  T decode(std::string_view bytes) const {
+    return detail::envelope_decode<cereal::BinaryInputArchive, T>('b', bytes);
+  }
+};
+
+}  // namespace cachet

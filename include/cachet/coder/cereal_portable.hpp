@@ -1,0 +1,31 @@
+// cachet/coder/cereal_portable.hpp: cereal's portable binary archive.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <cereal/archives/portable_binary.hpp>
+
+#include <cachet/coder.hpp>
+#include <cachet/detail/cereal_envelope.hpp>
+#include <cachet/detail/cereal_types.hpp>
+
+namespace cachet {
+
+//! Like cereal_binary, but byte order is fixed, so machines of either
+//! endianness share the stored bytes (a Redis used by a mixed fleet).
+struct cereal_portable {
+  using cachet_family = family::coder;
+
+  template <class T>
+  std::string encode(const T& value) const {
+    return detail::envelope_encode<cereal::PortableBinaryOutputArchive>('p', value);
+  }
+
+  template <class T>
+  T decode(std::string_view bytes) const {
+    return detail::envelope_decode<cereal::PortableBinaryInputArchive, T>('p', bytes);
+  }
+};
+
+}  // namespace cachet

@@ -1,0 +1,266 @@
+// cachet/detail/cached_bulk.hpp: the *_many sub-operations of cachet::cached.
+//
+// Each takes a range of calls (forward range): an element is the argument
+// tuple of one call (std::tuple, std::pair, std::array), or, for a function
+// that accepts the element itself as its one argument, that element. Each
+// returns a std::vector in the order of the calls and takes the cache's lock
+// once. With the `batched` bulk policy and a store that has get_many,
+// set_many and erase_many, the store is called once per batch.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <ranges>
+#include <stdexcept>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <cachet/storage.hpp>
+
+namespace cachet::detail {
+
+//! Calls f with the arguments of one call of a *_many operation.
+template <class Fn, class Item, class F>
+decltype(auto) with_arguments(const Item& item, F&& f) {
+  if constexpr (std::invocable<Fn&, const Item&>)
+    return std::invoke(std::forward<F>(f), item);
+  else
+    return std::apply(std::forward<F>(f), item);
+}
+
+template <class Range>
+void reserve_for(auto& out, const Range& calls) {
+  if constexpr (std::ranges::sized_range<const Range>) out.reserve(std::ranges::size(calls));
+}
+
+template <class Derived, class Core>
+class cached_bulk : public Core {
+ protected:
+  using Core::Core;
+  using typename Core::guard;
+  using typename Core::key_type;
+  using typename Core::stored_type;
+  using typename Core::value_type;
+  using fn_type = typename Core::function_type;
+  static constexpr bool use_store_bulk = Core::bulk_type::batches && bulk_store<typename Core::store_type>;
+
+  template <class Item>
+  key_type key_of(const Item& item) const {
+    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->key_.make(a...); });
+  }
+  template <class Item>
+  auto lookup_of(const Item& item) const {
+    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->key_.lookup(a...); });
+  }
+  template <class Item>
+  value_type call_of(const Item& item) {
+    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->invoke(a...); });
+  }
+
+  template <class Range>
+  std::vector<key_type> keys_of(const Range& calls) const {
+    std::vector<key_type> keys;
+    reserve_for(keys, calls);
+    for (const auto& item : calls) keys.push_back(key_of(item));
+    return keys;
+  }
+
+  template <class Range>
+  auto lookups_of(const Range& calls) const {
+    std::vector<decltype(lookup_of(*std::ranges::begin(calls)))> lookups;
+    reserve_for(lookups, calls);
+    for (const auto& item : calls) lookups.push_back(lookup_of(item));
+    return lookups;
+  }
+
+  // Stores values[i] under keys[i] for i in [0, count), under one lock.
+  void write_many(std::vector<key_type>& keys, const std::vector<value_type>& values, std::size_t count) {
+    const time_point at = this->now();
+    std::vector<entry<key_type, stored_type>> entries;
+    entries.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto deadline = this->write_deadline(values[i], at);
+      if (deadline) entries.push_back({std::move(keys[i]), this->encode(values[i]), *deadline});
+    }
+    if (entries.empty()) return;
+    guard g(this->lock());
+    if constexpr (use_store_bulk) {
+      this->store_.set_many(std::span(entries));
+    } else {
+      for (auto& e : entries) this->store_.set(std::move(e.key), std::move(e.value), e.deadline);
+    }
+  }
+
+  template <class Keys>
+  std::vector<std::optional<value_type>> find_many(const Keys& keys) {
+    const time_point at = this->now();
+    std::vector<std::optional<stored_type>> found;
+    {
+      guard g(this->lock());
+      if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
+        found = this->store_.get_many(std::span<const key_type>(keys), at);
+        if constexpr (Core::expiry_type::renews_on_access)
+          for (std::size_t i = 0; i < keys.size(); ++i)
+            if (found[i]) this->store_.touch(keys[i], at, this->expiry_.deadline(at));
+      } else {
+        found.reserve(keys.size());
+        for (const auto& k : keys) found.push_back(this->find_locked(k, at));
+      }
+    }
+    std::vector<std::optional<value_type>> out;
+    out.reserve(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (found[i])
+        out.emplace_back(this->decode(*found[i], keys[i]));
+      else
+        out.emplace_back();
+    }
+    return out;
+  }
+
+  template <class Range>
+  std::vector<std::optional<value_type>> find_calls(const Range& calls) {
+    if constexpr (use_store_bulk)
+      return find_many(keys_of(calls));
+    else
+      return find_many(lookups_of(calls));
+  }
+
+ public:
+  //! [ring: get_many] For each call, the cached value if there is a live one.
+  template <std::ranges::forward_range Range>
+  std::vector<std::optional<value_type>> get_many(const Range& calls) {
+    return find_calls(calls);
+  }
+
+  //! [ring: set_many] Stores values[i] as the result of calls[i].
+  //! Throws std::invalid_argument if the ranges differ in length.
+  template <std::ranges::forward_range Range, std::ranges::forward_range Values>
+  void set_many(const Range& calls, const Values& values) {
+    std::vector<key_type> keys = keys_of(calls);
+    std::vector<value_type> stored(std::ranges::begin(values), std::ranges::end(values));
+    if (keys.size() != stored.size())
+      throw std::invalid_argument("cachet: set_many: the calls and the values differ in number");
+    write_many(keys, stored, keys.size());
+  }
+
+  //! [ring: update_many] Calls the function for each call, stores and
+  //! returns the results. If a call throws, the results before it are
+  //! stored and the exception propagates.
+  template <std::ranges::forward_range Range>
+  std::vector<value_type> update_many(const Range& calls) {
+    std::vector<key_type> keys;
+    std::vector<value_type> values;
+    reserve_for(keys, calls);
+    reserve_for(values, calls);
+    try {
+      for (const auto& item : calls) {
+        keys.push_back(key_of(item));
+        values.push_back(call_of(item));
+      }
+    } catch (...) {
+      write_many(keys, values, values.size());
+      throw;
+    }
+    write_many(keys, values, values.size());
+    return values;
+  }
+
+  //! [ring: execute_many] Calls the function for each call; no cache access.
+  template <std::ranges::forward_range Range>
+  std::vector<value_type> execute_many(const Range& calls) {
+    std::vector<value_type> values;
+    reserve_for(values, calls);
+    for (const auto& item : calls) values.push_back(call_of(item));
+    return values;
+  }
+
+  //! [ring: get_or_update_many] Cached values where live; for the others the
+  //! function is called once per distinct key and the results stored. If a
+  //! call throws, the results before it are stored and the exception
+  //! propagates.
+  template <std::ranges::forward_range Range>
+  std::vector<value_type> get_or_update_many(const Range& calls) {
+    std::vector<std::optional<value_type>> found = find_calls(calls);
+    std::vector<key_type> keys;
+    std::vector<value_type> values;
+    std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (call, index in values)
+    boost::unordered_flat_map<key_type, std::size_t, typename Core::spec::hasher, typename Core::spec::key_equal> seen;
+    try {
+      std::size_t i = 0;
+      for (const auto& item : calls) {
+        if (!found[i]) {
+          key_type key = key_of(item);
+          if (const auto it = seen.find(key); it != seen.end()) {
+            repeats.emplace_back(i, it->second);
+          } else {
+            values.push_back(call_of(item));
+            seen.emplace(key, values.size() - 1);
+            keys.push_back(std::move(key));
+            found[i] = values.back();
+          }
+        }
+        ++i;
+      }
+    } catch (...) {
+      write_many(keys, values, values.size());
+      throw;
+    }
+    for (const auto& [call, index] : repeats) found[call] = values[index];
+    write_many(keys, values, values.size());
+    std::vector<value_type> out;
+    out.reserve(found.size());
+    for (auto& v : found) out.push_back(std::move(*v));
+    return out;
+  }
+
+  //! [ring: delete_many] Removes each call's entry; true where there was one.
+  template <std::ranges::forward_range Range>
+  std::vector<bool> erase_many(const Range& calls) {
+    if constexpr (use_store_bulk) {
+      const std::vector<key_type> keys = keys_of(calls);
+      guard g(this->lock());
+      return this->store_.erase_many(std::span<const key_type>(keys));
+    } else {
+      const auto lookups = lookups_of(calls);
+      std::vector<bool> out;
+      out.reserve(lookups.size());
+      guard g(this->lock());
+      for (const auto& k : lookups) out.push_back(this->store_.erase(k));
+      return out;
+    }
+  }
+
+  //! [ring: has_many] Whether each call has a live entry.
+  template <std::ranges::forward_range Range>
+  std::vector<bool> contains_many(const Range& calls) {
+    const auto lookups = lookups_of(calls);
+    const time_point at = this->now();
+    std::vector<bool> out;
+    out.reserve(lookups.size());
+    guard g(this->lock());
+    for (const auto& k : lookups) out.push_back(this->store_.contains(k, at));
+    return out;
+  }
+
+  //! [ring: touch_many] Renews each call's live entry; true where there was one.
+  template <std::ranges::forward_range Range>
+  std::vector<bool> touch_many(const Range& calls) {
+    const auto lookups = lookups_of(calls);
+    const time_point at = this->now();
+    std::vector<bool> out;
+    out.reserve(lookups.size());
+    guard g(this->lock());
+    for (const auto& k : lookups) out.push_back(this->touch_locked(k, at));
+    return out;
+  }
+};
+
+}  // namespace cachet::detail

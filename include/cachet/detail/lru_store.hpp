@@ -1,0 +1,298 @@
+// cachet/detail/lru_store.hpp: the store behind cachet::lru.
+//
+// Entries sit in a dense std::vector<node>; node i links to its neighbours
+// in recency order by index (head_ = most recent, tail_ = least). The index
+// is a boost::unordered_flat_set of slots (a 32-bit node index) whose hash
+// and equality look through to the node's key, so each key is stored once
+// and a lookup is one probe plus one node read. Erasing moves the last node
+// into the hole, keeping the array dense.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <cachet/detail/deadline_slot.hpp>
+#include <cachet/storage.hpp>
+#include <cachet/storage/lru.hpp>
+
+namespace cachet::detail {
+
+template <class Spec>
+class lru_store {
+ public:
+  using key_type = typename Spec::key_type;
+  using value_type = typename Spec::value_type;
+
+ private:
+  using index_t = std::uint32_t;
+  static constexpr index_t nil = ~index_t{0};
+
+  struct node {
+    key_type key;
+    value_type value;
+    [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
+    index_t prev;
+    index_t next;
+  };
+
+  struct slot {
+    index_t index;
+  };
+
+  struct slot_hash {
+    using is_transparent = void;
+    const std::vector<node>* nodes;
+    [[no_unique_address]] typename Spec::hasher hash;
+    std::size_t operator()(slot s) const { return hash((*nodes)[s.index].key); }
+    template <class K>
+      requires(!std::same_as<K, slot>)
+    std::size_t operator()(const K& key) const {
+      return hash(key);
+    }
+  };
+
+  struct slot_equal {
+    using is_transparent = void;
+    const std::vector<node>* nodes;
+    [[no_unique_address]] typename Spec::key_equal equal;
+    // Each key has one slot, so slots are equal exactly when indices are.
+    bool operator()(slot a, slot b) const { return a.index == b.index; }
+    template <class K>
+      requires(!std::same_as<K, slot>)
+    bool operator()(const K& key, slot s) const {
+      return equal((*nodes)[s.index].key, key);
+    }
+    template <class K>
+      requires(!std::same_as<K, slot>)
+    bool operator()(slot s, const K& key) const {
+      return equal((*nodes)[s.index].key, key);
+    }
+  };
+
+  using index_set = boost::unordered_flat_set<slot, slot_hash, slot_equal>;
+
+ public:
+  explicit lru_store(const lru& policy) : capacity_(policy.capacity), index_(make_index()) {
+    if (policy.capacity == 0) throw std::invalid_argument("cachet::lru: capacity must be at least 1");
+    if (policy.capacity >= nil) throw std::invalid_argument("cachet::lru: capacity must be below 2^32 - 1");
+  }
+
+  // The index's hasher points at this object's nodes_, so copies and moves
+  // rebuild it (O(size)); caches are rarely moved once filled.
+  lru_store(const lru_store& other)
+      : capacity_(other.capacity_), nodes_(other.nodes_), head_(other.head_), tail_(other.tail_), index_(make_index()) {
+    rebuild_index();
+  }
+  lru_store(lru_store&& other) noexcept(false)
+      : capacity_(other.capacity_),
+        nodes_(std::move(other.nodes_)),
+        head_(other.head_),
+        tail_(other.tail_),
+        index_(make_index()) {
+    other.clear();
+    rebuild_index();
+  }
+  lru_store& operator=(lru_store other) {
+    capacity_ = other.capacity_;
+    nodes_ = std::move(other.nodes_);
+    head_ = other.head_;
+    tail_ = other.tail_;
+    index_.clear();
+    rebuild_index();
+    return *this;
+  }
+  ~lru_store() = default;
+
+  template <class K>
+  const value_type* get(const K& key, time_point now) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    const index_t i = it->index;
+    if (nodes_[i].deadline.expired(now)) {
+      remove(it);
+      return nullptr;
+    }
+    move_to_front(i);
+    return &nodes_[i].value;
+  }
+
+  void set(key_type&& key, value_type&& value, time_point deadline) {
+    if (const auto it = index_.find(key); it != index_.end()) {
+      node& n = nodes_[it->index];
+      n.value = std::move(value);
+      n.deadline.set(deadline);
+      move_to_front(it->index);
+      return;
+    }
+    if (nodes_.size() < capacity_) {
+      append(std::move(key), std::move(value), deadline);
+    } else {
+      replace_tail(std::move(key), std::move(value), deadline);
+    }
+  }
+
+  template <class K>
+  bool erase(const K& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    remove(it);
+    return true;
+  }
+
+  template <class K>
+  bool contains(const K& key, time_point now) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    if (nodes_[it->index].deadline.expired(now)) {
+      remove(it);
+      return false;
+    }
+    return true;
+  }
+
+  template <class K>
+  bool touch(const K& key, time_point now, time_point deadline) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    const index_t i = it->index;
+    if (nodes_[i].deadline.expired(now)) {
+      remove(it);
+      return false;
+    }
+    nodes_[i].deadline.set(deadline);
+    move_to_front(i);
+    return true;
+  }
+
+  //! Reclaims every entry expired at `now`; returns how many.
+  std::size_t erase_expired(time_point now) {
+    std::size_t erased = 0;
+    for (std::size_t i = nodes_.size(); i-- > 0;) {
+      if (!nodes_[i].deadline.expired(now)) continue;
+      remove(index_.find(slot{static_cast<index_t>(i)}));
+      ++erased;
+    }
+    return erased;
+  }
+
+  //! Calls fn(key, value, deadline) from the least to the most recently
+  //! used entry, so that replaying the calls as writes restores the order.
+  template <class Fn>
+  void for_each_oldest_first(Fn&& fn) const {
+    for (index_t i = tail_; i != nil; i = nodes_[i].prev) {
+      const node& n = nodes_[i];
+      if constexpr (Spec::expiring)
+        fn(n.key, n.value, n.deadline.at);
+      else
+        fn(n.key, n.value, no_deadline);
+    }
+  }
+
+  std::size_t size() const noexcept { return nodes_.size(); }
+  std::size_t capacity() const noexcept { return capacity_; }
+  std::string name() const { return "lru"; }
+
+  void clear() noexcept {
+    index_.clear();
+    nodes_.clear();
+    head_ = tail_ = nil;
+  }
+
+ private:
+  index_set make_index() { return index_set(0, slot_hash{&nodes_, {}}, slot_equal{&nodes_, {}}); }
+
+  void rebuild_index() {
+    index_.reserve(nodes_.size());
+    for (std::size_t i = 0; i < nodes_.size(); ++i) index_.insert(slot{static_cast<index_t>(i)});
+  }
+
+  void append(key_type&& key, value_type&& value, time_point deadline) {
+    if (nodes_.size() == nodes_.capacity())  // grow by doubling, but never past capacity_
+      nodes_.reserve(std::min(capacity_, std::max<std::size_t>(16, nodes_.capacity() * 2)));
+    nodes_.push_back(node{std::move(key), std::move(value), {}, nil, nil});
+    const auto i = static_cast<index_t>(nodes_.size() - 1);
+    nodes_[i].deadline.set(deadline);
+    try {
+      index_.insert(slot{i});
+    } catch (...) {
+      nodes_.pop_back();
+      throw;
+    }
+    link_front(i);
+  }
+
+  void replace_tail(key_type&& key, value_type&& value, time_point deadline) {
+    const index_t i = tail_;
+    index_.erase(index_.find(slot{i}));
+    node& n = nodes_[i];
+    n.key = std::move(key);
+    n.value = std::move(value);
+    n.deadline.set(deadline);
+    try {
+      index_.insert(slot{i});
+    } catch (...) {
+      unlink(i);
+      drop_last_into(i);
+      throw;
+    }
+    move_to_front(i);
+  }
+
+  void remove(typename index_set::iterator it) {
+    const index_t i = it->index;
+    index_.erase(it);
+    unlink(i);
+    drop_last_into(i);
+  }
+
+  // Node i is unlinked and out of the index: fill its place with the last node.
+  void drop_last_into(index_t i) {
+    const auto last = static_cast<index_t>(nodes_.size() - 1);
+    if (i != last) {
+      // The moved node keeps its key, hence its hash: retarget its slot in place.
+      const auto it = index_.find(slot{last});
+      const_cast<slot&>(*it).index = i;
+      nodes_[i] = std::move(nodes_[last]);
+      node& n = nodes_[i];
+      if (n.prev != nil) nodes_[n.prev].next = i; else head_ = i;
+      if (n.next != nil) nodes_[n.next].prev = i; else tail_ = i;
+    }
+    nodes_.pop_back();
+  }
+
+  void unlink(index_t i) noexcept {
+    node& n = nodes_[i];
+    if (n.prev != nil) nodes_[n.prev].next = n.next; else head_ = n.next;
+    if (n.next != nil) nodes_[n.next].prev = n.prev; else tail_ = n.prev;
+  }
+
+  void link_front(index_t i) noexcept {
+    node& n = nodes_[i];
+    n.prev = nil;
+    n.next = head_;
+    if (head_ != nil) nodes_[head_].prev = i; else tail_ = i;
+    head_ = i;
+  }
+
+  void move_to_front(index_t i) noexcept {
+    if (i == head_) return;
+    unlink(i);
+    link_front(i);
+  }
+
+  std::size_t capacity_;
+  std::vector<node> nodes_;
+  index_t head_ = nil;
+  index_t tail_ = nil;
+  index_set index_;
+};
+
+}  // namespace cachet::detail
