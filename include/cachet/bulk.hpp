@@ -7,7 +7,8 @@
 //                                    erase_many (one round trip) when it has
 //                                    them; false: one call per key
 //
-// Either way the wrapper takes its lock once per *_many call, not per key.
+// Either way the wrapper takes its lock once per batch, not per key
+// (get_or_update_many: once to look up, once to store what it computed).
 // Models: batched (the default), sequential.
 #pragma once
 

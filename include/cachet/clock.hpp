@@ -30,11 +30,32 @@ concept clock_policy = policy_of<C, family::clock> && std::copy_constructible<C>
                          { c.now() } -> std::same_as<time_point>;
                        };
 
-//! `now + ttl`, saturating at no_deadline instead of overflowing.
+namespace detail {
+
+//! `std::chrono::ceil<duration>(d)`, clamped to duration's range: a ttl such
+//! as std::chrono::hours::max() does not fit in nanoseconds, and converting
+//! it with ceil or duration_cast overflows. The bounds are compared in
+//! long double, which holds them in any unit without overflowing.
+template <class Rep, class Period>
+constexpr duration ceil_saturating(std::chrono::duration<Rep, Period> d) {
+  using wide = std::chrono::duration<long double, Period>;
+  constexpr wide high = std::chrono::duration_cast<wide>(duration::max());
+  constexpr wide low = std::chrono::duration_cast<wide>(duration::min());
+  const wide w(d);
+  if (w >= high) return duration::max();
+  if (w <= low) return duration::min();
+  return std::chrono::ceil<duration>(d);
+}
+
+}  // namespace detail
+
+//! `now + ttl`, saturating at no_deadline (and time_point::min()) instead of
+//! overflowing, whatever the ttl's unit and size.
 template <class Rep, class Period>
 constexpr time_point add_saturating(time_point now, std::chrono::duration<Rep, Period> ttl) {
-  const auto step = std::chrono::ceil<duration>(ttl);
+  const duration step = detail::ceil_saturating(ttl);
   if (step > duration::zero() && now > no_deadline - step) return no_deadline;
+  if (step < duration::zero() && now < time_point::min() - step) return time_point::min();
   return now + step;
 }
 

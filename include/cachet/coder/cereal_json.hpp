@@ -15,7 +15,7 @@
 
 namespace cachet {
 
-//! Readable text (`{"value": ...}`), for values people or other languages
+//! Readable text (`{"value": ...}`, one member per line), for values people or other languages
 //! read from the store. Larger and slower than the binary coders. Bytes that
 //! are not JSON of the value's shape raise cachet::invalid_data.
 struct cereal_json {

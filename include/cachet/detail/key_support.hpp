@@ -98,8 +98,27 @@ constexpr bool is_hashable() {
 }
 
 template <class T>
+constexpr bool is_equality_comparable();
+
+template <class Tuple, std::size_t... I>
+constexpr bool tuple_elements_comparable(std::index_sequence<I...>) {
+  return (is_equality_comparable<std::remove_cvref_t<std::tuple_element_t<I, Tuple>>>() && ...);
+}
+
+// Containers are looked through, since their == (unconstrained for
+// std::vector) would not use key_traits<Element>::equal.
+template <class T>
 constexpr bool is_equality_comparable() {
-  return traits_equal<T> || hana_struct<T> || std::equality_comparable<T>;
+  if constexpr (string_like<T> || traits_equal<T> || hana_struct<T>)
+    return true;
+  else if constexpr (optional_like<T>)
+    return is_equality_comparable<typename T::value_type>();
+  else if constexpr (tuple_like<T>)
+    return tuple_elements_comparable<T>(std::make_index_sequence<std::tuple_size_v<T>>{});
+  else if constexpr (element_range<T>)
+    return is_equality_comparable<std::ranges::range_value_t<const T>>();
+  else
+    return std::equality_comparable<T>;
 }
 
 template <class T>
@@ -147,6 +166,15 @@ bool equal_value(const A& a, const B& b) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return (equal_value(std::get<I>(a), std::get<I>(b)) && ...);
     }(std::make_index_sequence<std::tuple_size_v<A>>{});
+  } else if constexpr (std::same_as<A, B> && optional_like<A>) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a.has_value() || equal_value(*a, *b);
+  } else if constexpr (std::same_as<A, B> && element_range<A>) {
+    auto ia = std::ranges::begin(a);
+    auto ib = std::ranges::begin(b);
+    for (; ia != std::ranges::end(a) && ib != std::ranges::end(b); ++ia, ++ib)
+      if (!equal_value(*ia, *ib)) return false;
+    return ia == std::ranges::end(a) && ib == std::ranges::end(b);
   } else {
     return a == b;
   }
@@ -242,11 +270,17 @@ void append_text(std::string& out, const T& v) {
     static_assert(element_range<T>, "cachet: internal: append_text of an unsupported type");
     out += '[';
     bool first = true;
+    bool last_empty = false;
     for (const auto& e : v) {
       if (!first) out += ',';
       first = false;
+      const std::size_t before = out.size();
       append_text(out, e);
+      last_empty = out.size() == before;
     }
+    // An empty last element (an empty string) is marked by a trailing comma,
+    // as in Python's ("",): else [""] and [] would both read "[]".
+    if (last_empty) out += ',';
     out += ']';
   }
 }
@@ -268,7 +302,8 @@ decltype(auto) view_of(const A& a) {
 }
 
 template <class P, class A>
-using view_t = std::remove_cvref_t<decltype(view_of<P>(std::declval<const A&>()))>;
+// A `const E&` when the argument is used in place, so a lookup copies nothing.
+using view_t = decltype(view_of<P>(std::declval<const A&>()));
 
 //! The owning form of argument `a`.
 template <class P, class A>

@@ -18,7 +18,7 @@ struct expire_after_access {
 
   template <class Rep, class Period>
   constexpr explicit expire_after_access(std::chrono::duration<Rep, Period> t)
-      : ttl(std::chrono::ceil<duration>(t)) {}
+      : ttl(detail::ceil_saturating(t)) {}
 
   template <class... Value>
   time_point deadline(time_point now, const Value&...) const noexcept {

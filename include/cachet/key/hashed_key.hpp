@@ -40,8 +40,11 @@ struct hashed_key {
       std::string out = prefix;
       if (!out.empty()) out += ':';
       constexpr char hex[] = "0123456789abcdef";
-      for (unsigned word : digest)
-        for (int shift = 28; shift >= 0; shift -= 4) out += hex[(word >> shift) & 0xFu];
+      // digest_type is unsigned int[5] up to Boost 1.85 and unsigned char[20]
+      // from 1.86: print each element's bits, most significant first.
+      for (const auto word : digest)
+        for (int shift = static_cast<int>(sizeof(word)) * 8 - 4; shift >= 0; shift -= 4)
+          out += hex[(static_cast<unsigned>(word) >> shift) & 0xFu];
       return out;
     }
 

@@ -39,9 +39,12 @@ void append_arguments(std::string& out, const A&... args) {
 }  // namespace detail
 
 //! The key is `prefix:arg1:arg2...`: integers and floats as std::to_chars
-//! writes them, strings with `\ : , ( ) [ ] ~` escaped by a backslash, so
-//! two different argument lists never give the same key, and keys read well
-//! in redis-cli. With an empty prefix the key starts with the first argument.
+//! writes them, strings with `\ : , ( ) [ ] ~` escaped by a backslash,
+//! tuples and Hana structs as `(a,b)`, ranges as `[a,b]` (an empty last
+//! element adds a trailing comma: `[""]` is `[,]`, `[]` is `[]`), nullopt as
+//! `~`; so two different argument lists never give the same key, and keys
+//! read well in redis-cli. With an empty prefix the key starts with the
+//! first argument.
 struct text_key {
   using cachet_family = family::key;
 
