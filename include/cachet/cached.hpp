@@ -50,7 +50,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   template <class... A>
     requires std::invocable<Fn&, A&&...>
   value_type operator()(A&&... args) {
-    auto lookup = this->key_.lookup(args...);
+    auto lookup = this->store_lookup(args...);
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     key_type key = this->owning_key(std::move(lookup), args...);
     value_type value = this->invoke(std::forward<A>(args)...);
@@ -61,13 +61,13 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   //! [ring: get] The cached value, if there is a live one; never calls the function.
   template <class... A>
   std::optional<value_type> get(const A&... args) {
-    return this->find(this->key_.lookup(args...), this->now());
+    return this->find(this->store_lookup(args...), this->now());
   }
 
   //! The cached value; throws cachet::entry_not_found if there is none.
   template <class... A>
   value_type at(const A&... args) {
-    const auto lookup = this->key_.lookup(args...);
+    const auto lookup = this->store_lookup(args...);
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     throw entry_not_found("no live entry", this->store_.name(), core::key_text(lookup));
   }
@@ -98,24 +98,30 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   //! [ring: delete] Removes the entry; true if there was one.
   template <class... A>
   bool erase(const A&... args) {
-    const auto lookup = this->key_.lookup(args...);
-    typename core::guard g(this->lock());
-    return this->store_.erase(lookup);
+    const auto lookup = this->store_lookup(args...);
+    return this->guarded([] { return false; },
+                         [&] {
+                           typename core::guard g(this->lock());
+                           return this->store_.erase(lookup);
+                         });
   }
 
   //! [ring: has] Whether a live entry exists; not a use for recency.
   template <class... A>
   bool contains(const A&... args) {
-    const auto lookup = this->key_.lookup(args...);
+    const auto lookup = this->store_lookup(args...);
     const time_point now = this->now();
-    typename core::guard g(this->lock());
-    return this->store_.contains(lookup, now);
+    return this->guarded([] { return false; },
+                         [&] {
+                           typename core::guard g(this->lock());
+                           return this->store_.contains(lookup, now);
+                         });
   }
 
   //! [ring: touch] Renews a live entry's expiry (and recency); true if there was one.
   template <class... A>
   bool touch(const A&... args) {
-    return this->touch_key(this->key_.lookup(args...));
+    return this->touch_key(this->store_lookup(args...));
   }
 
   //! [ring: key] The key the storage sees for these arguments.

@@ -13,6 +13,9 @@
 #include <cachet/clock/system_clock.hpp>
 #include <cachet/coder.hpp>
 #include <cachet/coder/identity.hpp>
+#include <cachet/error_policy.hpp>
+#include <cachet/error_policy/fail_open.hpp>
+#include <cachet/error_policy/propagate_errors.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/expiry.hpp>
 #include <cachet/expiry/expire_after_access.hpp>

@@ -26,6 +26,8 @@ struct clock {};
 struct bulk {};
 //! Who may call at once (unsynchronized, mutex).
 struct sync {};
+//! What a storage failure does (propagate_errors, fail_open).
+struct errors {};
 
 }  // namespace cachet::family
 

@@ -4,7 +4,8 @@
 // tuple of one call (std::tuple, std::pair, std::array), or, for a function
 // that accepts the element itself as its one argument, that element. Each
 // returns a std::vector in the order of the calls and takes the cache's lock
-// once. With the `batched` bulk policy and a store that has get_many,
+// once per storage access (get_or_update_many: once to look up, once to
+// store what it computed). With the `batched` bulk policy and a store that has get_many,
 // set_many and erase_many, the store is called once per batch.
 #pragma once
 
@@ -57,7 +58,7 @@ class cached_bulk : public Core {
   }
   template <class Item>
   auto lookup_of(const Item& item) const {
-    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->key_.lookup(a...); });
+    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->store_lookup(a...); });
   }
   template <class Item>
   value_type call_of(const Item& item) {
@@ -90,39 +91,61 @@ class cached_bulk : public Core {
       if (deadline) entries.push_back({std::move(keys[i]), this->encode(values[i]), *deadline});
     }
     if (entries.empty()) return;
-    guard g(this->lock());
-    if constexpr (use_store_bulk) {
-      this->store_.set_many(std::span(entries));
-    } else {
-      for (auto& e : entries) this->store_.set(std::move(e.key), std::move(e.value), e.deadline);
-    }
+    this->guarded([] {},
+                  [&] {
+                    guard g(this->lock());
+                    if constexpr (use_store_bulk) {
+                      this->store_.set_many(std::span(entries));
+                    } else {
+                      for (auto& e : entries) this->store_.set(std::move(e.key), std::move(e.value), e.deadline);
+                    }
+                  });
   }
 
   template <class Keys>
   std::vector<std::optional<value_type>> find_many(const Keys& keys) {
     const time_point at = this->now();
-    std::vector<std::optional<stored_type>> found;
-    {
-      guard g(this->lock());
-      if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
-        found = this->store_.get_many(std::span<const key_type>(keys), at);
-        if constexpr (Core::expiry_type::renews_on_access)
-          for (std::size_t i = 0; i < keys.size(); ++i)
-            if (found[i]) this->store_.touch(keys[i], at, this->expiry_.deadline(at));
-      } else {
-        found.reserve(keys.size());
-        for (const auto& k : keys) found.push_back(this->find_locked(k, at));
-      }
-    }
+    // A failed batch is all misses under fail-open; an undecodable entry is
+    // one miss, not the batch's.
+    std::vector<std::optional<stored_type>> found = this->guarded(
+        [&] { return std::vector<std::optional<stored_type>>(keys.size()); },
+        [&] {
+          std::vector<std::optional<stored_type>> stored;
+          guard g(this->lock());
+          if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
+            stored = this->store_.get_many(std::span<const key_type>(keys), at);
+            if constexpr (Core::expiry_type::renews_on_access)
+              for (std::size_t i = 0; i < keys.size(); ++i)
+                if (stored[i]) this->store_.touch(keys[i], at, this->expiry_.deadline(at));
+          } else {
+            stored.reserve(keys.size());
+            for (const auto& k : keys) stored.push_back(this->find_locked(k, at));
+          }
+          return stored;
+        });
     std::vector<std::optional<value_type>> out;
     out.reserve(found.size());
     for (std::size_t i = 0; i < found.size(); ++i) {
       if (found[i])
-        out.emplace_back(this->decode(*found[i], keys[i]));
+        out.push_back(this->guarded([] { return std::optional<value_type>(); },
+                                    [&] { return std::optional<value_type>(this->decode(*found[i], keys[i])); }));
       else
         out.emplace_back();
     }
     return out;
+  }
+
+  // op(lookup) for each lookup under one lock; all false if the batch fails open.
+  template <class Lookups, class Op>
+  std::vector<bool> each_locked(const Lookups& lookups, Op op) {
+    return this->guarded([&] { return std::vector<bool>(lookups.size(), false); },
+                         [&] {
+                           std::vector<bool> out;
+                           out.reserve(lookups.size());
+                           guard g(this->lock());
+                           for (const auto& k : lookups) out.push_back(op(k));
+                           return out;
+                         });
   }
 
   template <class Range>
@@ -226,15 +249,14 @@ class cached_bulk : public Core {
   std::vector<bool> erase_many(const Range& calls) {
     if constexpr (use_store_bulk) {
       const std::vector<key_type> keys = keys_of(calls);
-      guard g(this->lock());
-      return this->store_.erase_many(std::span<const key_type>(keys));
+      return this->guarded([&] { return std::vector<bool>(keys.size(), false); },
+                           [&] {
+                             guard g(this->lock());
+                             return this->store_.erase_many(std::span<const key_type>(keys));
+                           });
     } else {
       const auto lookups = lookups_of(calls);
-      std::vector<bool> out;
-      out.reserve(lookups.size());
-      guard g(this->lock());
-      for (const auto& k : lookups) out.push_back(this->store_.erase(k));
-      return out;
+      return each_locked(lookups, [&](const auto& k) { return this->store_.erase(k); });
     }
   }
 
@@ -243,11 +265,7 @@ class cached_bulk : public Core {
   std::vector<bool> contains_many(const Range& calls) {
     const auto lookups = lookups_of(calls);
     const time_point at = this->now();
-    std::vector<bool> out;
-    out.reserve(lookups.size());
-    guard g(this->lock());
-    for (const auto& k : lookups) out.push_back(this->store_.contains(k, at));
-    return out;
+    return each_locked(lookups, [&](const auto& k) { return this->store_.contains(k, at); });
   }
 
   //! [ring: touch_many] Renews each call's live entry; true where there was one.
@@ -255,11 +273,7 @@ class cached_bulk : public Core {
   std::vector<bool> touch_many(const Range& calls) {
     const auto lookups = lookups_of(calls);
     const time_point at = this->now();
-    std::vector<bool> out;
-    out.reserve(lookups.size());
-    guard g(this->lock());
-    for (const auto& k : lookups) out.push_back(this->touch_locked(k, at));
-    return out;
+    return each_locked(lookups, [&](const auto& k) { return this->touch_locked(k, at); });
   }
 };
 

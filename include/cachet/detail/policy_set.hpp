@@ -32,7 +32,7 @@ struct policy_argument_check {
   static_assert(policy<Policy>,
                 "cachet::memoize: an argument after the function is not a cachet policy (see Policy, at "
                 "Position counted from 0 after the function). A policy names its family with "
-                "`using cachet_family = cachet::family::storage;` (or key, coder, expiry, clock, bulk, sync).");
+                "`using cachet_family = cachet::family::storage;` (or key, coder, expiry, clock, bulk, sync, errors).");
   static constexpr bool ok = true;
 };
 
@@ -83,6 +83,8 @@ constexpr bool check_policies() {
                 "cachet::memoize: two bulk policies were given; name at most one");
   static_assert(family_count<family::sync, Policies...> <= 1,
                 "cachet::memoize: two sync policies were given; name at most one");
+  static_assert(family_count<family::errors, Policies...> <= 1,
+                "cachet::memoize: two error policies were given; name at most one");
   return all_policies;
 }
 

@@ -1,0 +1,29 @@
+// cachet/error_policy/fail_open.hpp: a failing cache behaves as an empty one.
+#pragma once
+
+#include <functional>
+
+#include <cachet/error_policy.hpp>
+
+namespace cachet {
+
+//! A storage failure (backend_error) or undecodable entry (invalid_data) is
+//! treated as a miss: f(...) calls the function and returns its result (and
+//! tries to store it, which replaces an undecodable entry), get returns
+//! nothing, a failed write is skipped, erase/contains/touch return false, and
+//! a failed *_many batch counts as all misses. Each failure is passed to
+//! `on_error`, if set:
+//!
+//!     cachet::fail_open{.on_error = [](const cachet::error& e) { log(e.what()); }}
+struct fail_open {
+  using cachet_family = family::errors;
+  static constexpr bool fails_open = true;
+
+  std::function<void(const error&)> on_error;
+
+  void report(const error& e) const {
+    if (on_error) on_error(e);
+  }
+};
+
+}  // namespace cachet
