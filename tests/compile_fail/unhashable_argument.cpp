@@ -1,0 +1,13 @@
+// expect: tuple_key_argument_check<1, opaque>.*cachet::tuple_key: this argument type \(see Argument, at Position counted from 0\) cannot form a key: it has no hash
+// The second parameter has neither a hash nor ==: GCC names the check's
+// Position (1) and Argument (opaque) in the "In instantiation of" line.
+#include <cachet/cachet.hpp>
+
+struct opaque {
+  int v;
+};
+
+int main() {
+  auto f = cachet::memoize([](int, opaque o) { return o.v; }, cachet::lru{});
+  return f(1, opaque{2});
+}

@@ -1,0 +1,318 @@
+// Tests of the coders: round trips through cereal_binary, cereal_portable
+// and cereal_json, directly and through memoize(fn, dict{}, coder); garbage
+// bytes of every kind raise cachet::invalid_data; a user byte coder.
+#include <catch2/catch.hpp>
+
+#include <cachet/cachet.hpp>
+#include <cachet/coder/cereal_binary.hpp>
+#include <cachet/coder/cereal_json.hpp>
+#include <cachet/coder/cereal_portable.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coders_test {
+
+struct record {
+  int id = 0;
+  std::string name;
+  std::vector<double> scores;
+  friend bool operator==(const record&, const record&) = default;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(cereal::make_nvp("id", id), cereal::make_nvp("name", name), cereal::make_nvp("scores", scores));
+  }
+};
+
+// A user byte coder for int: decimal text.
+struct decimal_coder {
+  using cachet_family = cachet::family::coder;
+  std::string encode(int v) const { return std::to_string(v); }
+  template <class T>
+  T decode(std::string_view bytes) const {
+    static_assert(std::is_same_v<T, int>);
+    int v = 0;
+    const auto [end, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), v);
+    if (bytes.empty() || ec != std::errc{} || end != bytes.data() + bytes.size())
+      throw cachet::invalid_data("not a decimal int: " + std::string(bytes));
+    return v;
+  }
+};
+
+}  // namespace coders_test
+
+using coders_test::decimal_coder;
+using coders_test::record;
+using binary_coders = std::tuple<cachet::cereal_binary, cachet::cereal_portable>;
+using all_coders = std::tuple<cachet::cereal_binary, cachet::cereal_portable, cachet::cereal_json>;
+
+namespace {
+
+const std::string with_nuls("a\0b\0\0c", 6);
+
+template <class Coder, class T>
+void check_round_trip(const T& value) {
+  const Coder coder;
+  const std::string bytes = coder.encode(value);
+  REQUIRE(coder.template decode<T>(bytes) == value);
+}
+
+template <class Coder, class T>
+void check_wrapper_round_trip(const T& value) {
+  int calls = 0;
+  auto f = cachet::memoize([&](int) { ++calls; return value; }, cachet::dict{}, Coder{});
+  REQUIRE(f(1) == value);  // computed, encoded, stored
+  REQUIRE(f(1) == value);  // decoded
+  REQUIRE(f.get(1) == std::optional<T>(value));
+  REQUIRE(calls == 1);
+  f.set(value, 2);
+  REQUIRE(f.at(2) == value);
+  REQUIRE(f.storage().size() == 2);
+}
+
+template <class Coder, class T>
+void check_rejects(const std::string& bytes) {
+  const Coder coder;
+  REQUIRE_THROWS_AS(coder.template decode<T>(bytes), cachet::invalid_data);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- round trips
+
+TEMPLATE_LIST_TEST_CASE("coders: values round-trip", "[coders]", all_coders) {
+  check_round_trip<TestType>(0);
+  check_round_trip<TestType>(-123456789);
+  check_round_trip<TestType>(3.25);
+  check_round_trip<TestType>(-1e300);
+  check_round_trip<TestType>(std::string());
+  check_round_trip<TestType>(std::string("plain \"quoted\" \\ text\n"));
+  check_round_trip<TestType>(std::vector<std::string>{"a", "", "c,d"});
+  check_round_trip<TestType>(std::vector<std::string>{});
+  check_round_trip<TestType>(std::map<std::string, int>{{"x", 1}, {"y", -2}});
+  check_round_trip<TestType>(std::optional<int>{});
+  check_round_trip<TestType>(std::optional<int>{7});
+  check_round_trip<TestType>(record{3, "r", {1.5, -2.0}});
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: strings with embedded NULs round-trip (binary coders)", "[coders]", binary_coders) {
+  check_round_trip<TestType>(with_nuls);
+  check_round_trip<TestType>(std::vector<std::string>{with_nuls, std::string(1, '\0')});
+}
+
+// cereal 1.3's JSONInputArchive::loadValue(std::string&) assigns
+// GetString() as a C string, so what follows the first NUL is lost (the
+// JSON itself, "a\u0000b", is right). Marked [!shouldfail]: it documents the
+// loss, and fails (so the mark can go) once cereal or cereal_json fixes it.
+TEST_CASE("coders: cereal_json loses what follows a NUL in a string (cereal limitation)", "[coders][json][!shouldfail]") {
+  check_round_trip<cachet::cereal_json>(with_nuls);
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: values round-trip through memoize(fn, dict{}, coder)", "[coders][wrapper]",
+                        all_coders) {
+  check_wrapper_round_trip<TestType>(42);
+  check_wrapper_round_trip<TestType>(2.5);
+  check_wrapper_round_trip<TestType>(std::string("text"));
+  check_wrapper_round_trip<TestType>(std::vector<std::string>{"a", "b"});
+  check_wrapper_round_trip<TestType>(std::map<std::string, int>{{"k", 9}});
+  check_wrapper_round_trip<TestType>(std::optional<int>{});
+  check_wrapper_round_trip<TestType>(record{1, "x", {0.5}});
+  if constexpr (!std::is_same_v<TestType, cachet::cereal_json>) check_wrapper_round_trip<TestType>(with_nuls);
+}
+
+TEST_CASE("coders: cereal_json writes readable {\"value\": ...}", "[coders][json]") {
+  const cachet::cereal_json json;
+  auto squeeze = [](std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n'; }), s.end());
+    return s;
+  };
+  CHECK(squeeze(json.encode(42)) == R"({"value":42})");
+  CHECK(squeeze(json.encode(std::string("hi"))) == R"({"value":"hi"})");
+  CHECK(squeeze(json.encode(record{1, "n", {2.5}})) == R"({"value":{"id":1,"name":"n","scores":[2.5]}})");
+  // and the bytes a store keeps are that text
+  auto f = cachet::memoize([](int x) { return x * 2; }, cachet::dict{}, cachet::cereal_json{}, cachet::text_key{"d"});
+  f(21);
+  const std::string* stored = f.storage().get(std::string("d:21"), cachet::time_point{});
+  REQUIRE(stored != nullptr);
+  CHECK(squeeze(*stored) == R"({"value":42})");
+}
+
+// -------------------------------------------------------------------- garbage
+
+TEMPLATE_LIST_TEST_CASE("coders: empty bytes are invalid_data", "[coders][garbage]", all_coders) {
+  check_rejects<TestType, int>("");
+  check_rejects<TestType, std::string>("");
+  check_rejects<TestType, record>("");
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: random bytes are invalid_data", "[coders][garbage]", all_coders) {
+  const TestType coder;
+  for (unsigned seed = 0; seed < 300; ++seed) {
+    std::mt19937 rng(seed);
+    std::string bytes(seed % 64, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    CAPTURE(seed);
+    REQUIRE_THROWS_AS(coder.template decode<int>(bytes), cachet::invalid_data);
+    REQUIRE_THROWS_AS(coder.template decode<std::vector<std::string>>(bytes), cachet::invalid_data);
+    REQUIRE_THROWS_AS(coder.template decode<record>(bytes), cachet::invalid_data);
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: every truncation of a valid encoding is invalid_data", "[coders][garbage]",
+                        all_coders) {
+  const TestType coder;
+  const record value{77, "a longer name", {1.0, 2.0, 3.0}};
+  const std::string bytes = coder.encode(value);
+  REQUIRE(coder.template decode<record>(bytes) == value);
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    CAPTURE(n);
+    REQUIRE_THROWS_AS(coder.template decode<record>(bytes.substr(0, n)), cachet::invalid_data);
+  }
+  const std::string text_bytes = coder.encode(std::string("truncate me"));
+  for (std::size_t n = 0; n < text_bytes.size(); ++n) {
+    CAPTURE(n);
+    REQUIRE_THROWS_AS(coder.template decode<std::string>(text_bytes.substr(0, n)), cachet::invalid_data);
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: a flipped bit anywhere is invalid_data (framed binary coders)", "[coders][garbage]",
+                        binary_coders) {
+  const TestType coder;
+  const std::string bytes = coder.encode(record{5, "flip", {9.0}});
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string corrupt = bytes;
+      corrupt[i] = static_cast<char>(corrupt[i] ^ (1 << bit));
+      CAPTURE(i, bit);
+      REQUIRE_THROWS_AS(coder.template decode<record>(corrupt), cachet::invalid_data);
+    }
+  }
+}
+
+TEST_CASE("coders: a flipped bit in JSON is invalid_data or another value, never a crash", "[coders][garbage][json]") {
+  // JSON has no checksum: "42" with a flipped bit may read "43".
+  const cachet::cereal_json coder;
+  const record value{5, "flip", {9.0}};
+  const std::string bytes = coder.encode(value);
+  int rejected = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string corrupt = bytes;
+      corrupt[i] = static_cast<char>(corrupt[i] ^ (1 << bit));
+      try {
+        (void)coder.decode<record>(corrupt);
+      } catch (const cachet::invalid_data&) {
+        ++rejected;
+      }  // any other exception fails the test
+    }
+  }
+  REQUIRE(rejected > static_cast<int>(bytes.size()) * 4);  // most flips break the syntax
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: bytes of another type are invalid_data", "[coders][garbage]", all_coders) {
+  const TestType coder;
+  check_rejects<TestType, int>(coder.encode(std::string("12")));
+  check_rejects<TestType, std::string>(coder.encode(12));
+  check_rejects<TestType, record>(coder.encode(std::vector<std::string>{"a"}));
+  check_rejects<TestType, std::vector<std::string>>(coder.encode(record{}));
+  if constexpr (!std::is_same_v<TestType, cachet::cereal_json>) {
+    // the frame's type fingerprint tells apart types of the same layout
+    check_rejects<TestType, unsigned>(coder.encode(12));
+    check_rejects<TestType, float>(coder.encode(12));
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: bytes of another coder are invalid_data", "[coders][garbage]", all_coders) {
+  const auto check_from = [](const auto& other) {
+    if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(other)>, TestType>) {
+      check_rejects<TestType, int>(other.encode(12));
+      check_rejects<TestType, std::string>(other.encode(std::string("twelve")));
+      check_rejects<TestType, record>(other.encode(record{1, "r", {}}));
+    }
+  };
+  check_from(cachet::cereal_binary{});
+  check_from(cachet::cereal_portable{});
+  check_from(cachet::cereal_json{});
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: a valid frame around a garbage payload is a value or invalid_data", "[coders][garbage]",
+                        binary_coders) {
+  // Rebuilds the frame (cachet/detail/cereal_envelope.hpp) with a correct
+  // checksum, so the garbage reaches cereal itself.
+  const TestType coder;
+  const std::string header = coder.encode(0).substr(0, 8);  // magic, version, archive, fingerprint of int
+  int rejected = 0;
+  for (unsigned seed = 0; seed < 200; ++seed) {
+    std::mt19937 rng(seed);
+    std::string payload(seed % 9, '\0');
+    for (char& c : payload) c = static_cast<char>(rng());
+    std::string bytes = header + "0000" + payload;
+    cachet::detail::put_u32(bytes.data() + 8, cachet::detail::crc32_of(payload));
+    CAPTURE(seed);
+    try {
+      const int v = coder.template decode<int>(bytes);
+      // only an int's worth of bytes decodes (portable: after a byte-order flag)
+      REQUIRE(payload.size() == sizeof(int) + (std::is_same_v<TestType, cachet::cereal_portable> ? 1 : 0));
+      (void)v;
+    } catch (const cachet::invalid_data&) {
+      ++rejected;
+    }
+  }
+  REQUIRE(rejected >= 170);
+}
+
+// ---------------------------------------------------------- through the wrapper
+
+TEMPLATE_LIST_TEST_CASE("coders: corrupt bytes in the store make get throw invalid_data naming dict and the key",
+                        "[coders][wrapper]", all_coders) {
+  int calls = 0;
+  auto f = cachet::memoize([&](int x, const std::string& s) { ++calls; return s + std::to_string(x); }, cachet::dict{},
+                           TestType{}, cachet::text_key{"fn"});
+  REQUIRE(f.key(3, "a:b") == "fn:3:a\\:b");
+  f.storage().set(f.key(3, "a:b"), std::string("\x01garbage"), cachet::no_deadline);
+  try {
+    (void)f.get(3, "a:b");
+    FAIL("get returned a value from corrupt bytes");
+  } catch (const cachet::invalid_data& e) {
+    CHECK(e.storage() == "dict");
+    CHECK(e.key() == "fn:3:a\\:b");
+    CHECK(std::string(e.what()).starts_with("cachet: dict: "));
+    CHECK(std::string(e.what()).ends_with("(key fn:3:a\\:b)"));
+    CHECK_FALSE(e.reason().empty());
+  }
+  REQUIRE_THROWS_AS(f(3, "a:b"), cachet::invalid_data);
+  REQUIRE_THROWS_AS(f.at(3, "a:b"), cachet::invalid_data);
+  REQUIRE(calls == 0);
+  // overwriting the entry repairs it
+  REQUIRE(f.update(3, "a:b") == "a:b3");
+  REQUIRE(f.get(3, "a:b") == std::optional<std::string>("a:b3"));
+}
+
+TEST_CASE("coders: a user byte coder works with dict", "[coders][wrapper][user]") {
+  STATIC_REQUIRE(cachet::byte_coder_for<decimal_coder, int>);
+  int calls = 0;
+  auto f = cachet::memoize([&](int x) { ++calls; return x * 10; }, cachet::dict{}, decimal_coder{},
+                           cachet::text_key{"ten"});
+  REQUIRE(f(4) == 40);
+  REQUIRE(f(4) == 40);
+  REQUIRE(calls == 1);
+  const std::string* stored = f.storage().get(std::string("ten:4"), cachet::time_point{});
+  REQUIRE(stored != nullptr);
+  REQUIRE(*stored == "40");
+
+  f.storage().set(std::string("ten:5"), std::string("4x"), cachet::no_deadline);
+  try {
+    (void)f.get(5);
+    FAIL("decoded corrupt text");
+  } catch (const cachet::invalid_data& e) {
+    CHECK(e.storage() == "dict");
+    CHECK(e.key() == "ten:5");
+    CHECK(e.reason() == "not a decimal int: 4x");
+  }
+}
