@@ -1,0 +1,78 @@
+// cachet/storage/sqlite.hpp: a persistent byte storage in one SQLite file.
+// Link the CMake target cachet::sqlite (it links SQLite::SQLite3).
+//
+//     auto f = cachet::memoize(slow, cachet::sqlite{.path = "cache/app.db", .table = "slow"});
+//
+// One table per cache in one file: several memoized functions (and several
+// processes) can share a file, each function with its own table (its own
+// connection). Keys are the key policy's strings (text_key by default),
+// values the coder's bytes (cereal_binary by default).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <type_traits>
+
+#include <cachet/coder/cereal_binary.hpp>  // the byte storages' default coder
+#include <cachet/storage.hpp>
+
+namespace cachet {
+
+namespace detail {
+class sqlite_store;
+
+template <class Spec>
+struct sqlite_store_for {
+  static_assert(std::is_same_v<typename Spec::key_type, std::string> &&
+                    std::is_same_v<typename Spec::value_type, std::string>,
+                "cachet::sqlite keeps std::string keys and byte values: use a key policy that makes "
+                "std::string keys (text_key, the default, or hashed_key) and a byte coder (cereal_binary, "
+                "the default, cereal_portable, cereal_json or your own), not cachet::identity");
+  using type = sqlite_store;
+};
+}  // namespace detail
+
+//! A storage in a SQLite database file (WAL journal, synchronous=NORMAL).
+//!
+//! - Entries survive the process; other processes see them at once.
+//!   Concurrent writers wait for each other up to busy_timeout (writes are
+//!   BEGIN IMMEDIATE transactions): SQLITE_BUSY surfaces only after that.
+//! - set_many and erase_many are one transaction each (all or nothing, even
+//!   if the process is killed); get_many is one read transaction, one
+//!   statement per 512 keys.
+//! - With max_entries or max_bytes (key + value bytes) set, each write then
+//!   deletes the least recently accessed rows until the table fits; a read
+//!   hit then records its access time (a write). Without a limit, reads
+//!   write nothing, except to reclaim an expired row they meet.
+//! - Every SQLite failure is a cachet::backend_error whose message holds the
+//!   path: a file that is not SQLite, a schema version this cachet does not
+//!   read, a directory that cannot be created.
+//! - The store's own members, beyond those every store has: count(now)
+//!   (live rows), erase_expired(now), bytes(), close().
+//! PRECONDITION: a store (one connection) is used by one thread at a time
+//!   (the wrapper's sync policy does this) and never across fork(): open a
+//!   new one in the child.
+struct sqlite {
+  using cachet_family = family::storage;
+  static constexpr bool typed = false;
+
+  //! The database file; created with its directories if missing.
+  std::filesystem::path path{};
+  //! The table of this cache; give each memoized function sharing a file its own.
+  std::string table = "cachet";
+  //! At most this many rows (0: unlimited); least recently accessed go first.
+  std::size_t max_entries = 0;
+  //! At most this many bytes of keys and values (0: unlimited).
+  std::size_t max_bytes = 0;
+  //! How long a write waits for another connection's write to finish.
+  std::chrono::milliseconds busy_timeout{5000};
+
+  template <class Spec>
+  using store_type = typename detail::sqlite_store_for<Spec>::type;
+};
+
+}  // namespace cachet
+
+#include <cachet/detail/sqlite_store.hpp>
