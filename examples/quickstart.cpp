@@ -1,13 +1,21 @@
 // examples/quickstart.cpp: cachet's quick start. Memoizes a slow function in
 // memory (an lru with a 30 s time to live), times a miss and a hit, and walks
-// through the sub-operations: get, contains, key, update, set, erase.
+// through the sub-operations: get, contains, key, update, set, erase. Then
+// memoizes it in a SQLite file, so that a second run is served from disk.
 // Exits 1 if anything it claims does not hold.
+//
+// Usage: quickstart [--db PATH] [--fresh] [--expect-disk]
+//   --db PATH       the SQLite file (default: cachet-quickstart.db)
+//   --fresh         delete the file first
+//   --expect-disk   fail unless the persistent entry came from an earlier run
 //
 // Snippets between `// [name]` markers are copied into README.md and docs/;
 // scripts/check_docs.py checks that the copies stay verbatim.
 #include <cachet/cachet.hpp>
+#include <cachet/storage/sqlite.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -102,10 +110,55 @@ void in_memory() {
   check(profiles.storage().size() == 1, "one entry is left: (7, \"fr\")");
 }
 
+// The persistent cache: entries outlive the process.
+void on_disk(const std::string& db_path, bool expect_disk) {
+  std::cout << "\nOn disk: cachet::sqlite in " << db_path << ", entries live 24 h.\n";
+  calls = 0;
+
+  // [quickstart-sqlite]
+  auto stored_profiles = cachet::memoize(fetch_profile, cachet::sqlite{.path = db_path, .table = "profiles"},
+                                         cachet::expire_after_write{std::chrono::hours{24}});
+  // [quickstart-sqlite]
+
+  const bool was_on_disk = stored_profiles.contains(42, "en");
+  const auto [profile, took] = timed([&] { return stored_profiles(42, "en"); });
+  if (was_on_disk) {
+    std::cout << "Served from disk, written by an earlier run: " << took.count()
+              << " ms, and fetch_profile did not run.\n";
+    check(calls == 0, "an earlier run's entry was read back from the SQLite file");
+  } else {
+    std::cout << "Not on disk yet: fetch_profile ran (" << took.count() << " ms) and the result was saved.\n"
+              << "Run quickstart again: the second run is served from disk.\n";
+    check(calls == 1 && stored_profiles.contains(42, "en"), "the result was saved to the SQLite file");
+  }
+  check(profile == "profile of user 42 (en)", "the persistent cache returns the function's result");
+  if (expect_disk) check(was_on_disk, "this run was served from disk (--expect-disk)");
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  std::string db_path = "cachet-quickstart.db";
+  bool fresh = false;
+  bool expect_disk = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--db" && i + 1 < argc) {
+      db_path = argv[++i];
+    } else if (arg == "--fresh") {
+      fresh = true;
+    } else if (arg == "--expect-disk") {
+      expect_disk = true;
+    } else {
+      std::cerr << "usage: quickstart [--db PATH] [--fresh] [--expect-disk]\n";
+      return 2;
+    }
+  }
+  if (fresh)
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
+
   in_memory();
+  on_disk(db_path, expect_disk);
   if (failures != 0) {
     std::cout << failures << " claim(s) did not hold.\n";
     return 1;
