@@ -21,6 +21,7 @@
 #include <cachet/cachet.hpp>
 #include <cachet/storage/files.hpp>
 
+#include "disk_test_support.hpp"
 #include "storage_conformance.hpp"
 
 namespace fs = std::filesystem;
@@ -29,16 +30,12 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-//! A fresh directory under the system's temporary directory, removed with its contents.
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() /
-                  ("cachet-files-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
-  temp_dir() { fs::create_directories(path); }
-  temp_dir(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+using cachet_test::exit_code;
+using cachet_test::message_of;
+using cachet_test::spawn;
+
+struct temp_dir : cachet_test::temp_dir {
+  temp_dir() : cachet_test::temp_dir("files") {}
 };
 
 // One directory per fixture, one prefix per cache: the suite also shares a directory.
@@ -53,16 +50,6 @@ struct files_fixture {
   }
 };
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
-
 std::vector<std::string> names_in(const fs::path& dir) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
@@ -75,30 +62,6 @@ bool is_temp(const std::string& name) { return name.ends_with(".tmp"); }
 using store = cachet::detail::files_store;
 using opt = std::optional<std::string>;
 const cachet::time_point t0 = cachet::manual_clock{}.now();
-
-//! Runs fn() in a child process that exits with its result (1 if it throws).
-template <class Fn>
-pid_t spawn(Fn fn) {
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int rc = 1;
-    try {
-      rc = fn();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "child %d: %s\n", static_cast<int>(::getpid()), e.what());
-    } catch (...) {
-    }
-    ::_exit(rc);  // no destructors, no Catch2 reporting in the child
-  }
-  return pid;
-}
-
-int exit_code(pid_t pid) {
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 std::string value_for(int i, std::size_t size = 40) {
   std::string v = "value " + std::to_string(i) + " ";

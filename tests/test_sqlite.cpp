@@ -22,6 +22,7 @@
 #include <cachet/cachet.hpp>
 #include <cachet/storage/sqlite.hpp>
 
+#include "disk_test_support.hpp"
 #include "storage_conformance.hpp"
 
 namespace fs = std::filesystem;
@@ -30,16 +31,12 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-//! A fresh directory under the system's temporary directory, removed with its contents.
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() /
-                  ("cachet-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
-  temp_dir() { fs::create_directories(path); }
-  temp_dir(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+using cachet_test::exit_code;
+using cachet_test::message_of;
+using cachet_test::spawn;
+
+struct temp_dir : cachet_test::temp_dir {
+  temp_dir() : cachet_test::temp_dir("sqlite") {}
 };
 
 // One file per fixture, one table per cache: the suite also shares a file.
@@ -82,42 +79,8 @@ struct raw_db {
   }
 };
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
-
 using store = cachet::detail::sqlite_store;
 const cachet::time_point t0 = cachet::manual_clock{}.now();
-
-//! Runs fn() in a child process that exits with its result (1 if it throws).
-template <class Fn>
-pid_t spawn(Fn fn) {
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int rc = 1;
-    try {
-      rc = fn();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "child %d: %s\n", static_cast<int>(::getpid()), e.what());
-    } catch (...) {
-    }
-    ::_exit(rc);  // no destructors, no Catch2 reporting in the child
-  }
-  return pid;
-}
-
-int exit_code(pid_t pid) {
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 std::string value_for(int process, int i) {
   return "process " + std::to_string(process) + " value " + std::to_string(i * 7);
