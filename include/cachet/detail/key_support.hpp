@@ -135,6 +135,8 @@ std::size_t hash_value(const T& v) {
     return std::hash<T>{}(v);
   } else if constexpr (optional_like<T>) {
     return v ? hash_value(*v) + 1 : 0;
+  } else if constexpr (tuple_like<T> && std::tuple_size_v<T> == 1) {
+    return hash_value(std::get<0>(v));  // one argument: the container mixes it
   } else if constexpr (tuple_like<T>) {
     std::size_t seed = 0;
     std::apply([&](const auto&... e) { (boost::hash_combine(seed, hash_value(e)), ...); }, v);

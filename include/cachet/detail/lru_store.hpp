@@ -1,21 +1,11 @@
 // cachet/detail/lru_store.hpp: the store behind cachet::lru.
 //
-// Entries sit in a dense std::vector<node>. The index is a
-// boost::unordered_flat_set of slots (a 32-bit node index) whose hash and
-// equality look through to the node's key, so each key is stored once and a
-// lookup is one probe plus one node read.
-//
-// Recency is an append-only *use log* of node indices rather than a linked
-// list: a use appends the node's index to log_ and records that position in
-// the node (node.use). An entry of the log is live when it is its node's
-// latest use (nodes_[log_[p]].use == p); the least recently used entry is the
-// first live one from front_. A hit thus writes one node it has already read
-// and appends to a sequential buffer, where a list would also write both
-// neighbours, at random places in memory. Stale log entries are skipped when
-// evicting and dropped by compact(), which runs once the log holds twice as
-// many entries as the store (plus slack): amortised O(1) per use.
-//
-// Erasing moves the last node into the hole, keeping the array dense.
+// Entries sit in a dense std::vector<node>; node i links to its neighbours
+// in recency order by index (head_ = most recent, tail_ = least). The index
+// is a boost::unordered_flat_set of slots (a 32-bit node index) whose hash
+// and equality look through to the node's key, so each key is stored once
+// and a lookup is one probe plus one node read. Erasing moves the last node
+// into the hole, keeping the array dense.
 #pragma once
 
 #include <algorithm>
@@ -49,7 +39,8 @@ class lru_store {
     key_type key;
     value_type value;
     [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
-    index_t use;  // position of this node's latest use in log_
+    index_t prev;
+    index_t next;
   };
 
   struct slot {
@@ -91,24 +82,20 @@ class lru_store {
  public:
   explicit lru_store(const lru& policy) : capacity_(policy.capacity), index_(make_index()) {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::lru: capacity must be at least 1");
-    // Log positions are 32-bit and the log may hold twice the entries.
-    if (policy.capacity >= (std::size_t{1} << 31) - 64)
-      throw std::invalid_argument("cachet::lru: capacity must be below 2^31 - 64");
+    if (policy.capacity >= nil) throw std::invalid_argument("cachet::lru: capacity must be below 2^32 - 1");
   }
 
   // The index's hasher points at this object's nodes_, so copies and moves
   // rebuild it (O(size)); caches are rarely moved once filled.
   lru_store(const lru_store& other)
-      : capacity_(other.capacity_), nodes_(other.nodes_), log_(other.log_), front_(other.front_), index_(make_index()) {
-    nodes_.reserve(other.nodes_.capacity());
-    reserve_log();
+      : capacity_(other.capacity_), nodes_(other.nodes_), head_(other.head_), tail_(other.tail_), index_(make_index()) {
     rebuild_index();
   }
   lru_store(lru_store&& other) noexcept(false)
       : capacity_(other.capacity_),
         nodes_(std::move(other.nodes_)),
-        log_(std::move(other.log_)),
-        front_(other.front_),
+        head_(other.head_),
+        tail_(other.tail_),
         index_(make_index()) {
     other.clear();
     rebuild_index();
@@ -116,8 +103,8 @@ class lru_store {
   lru_store& operator=(lru_store other) {
     capacity_ = other.capacity_;
     nodes_ = std::move(other.nodes_);
-    log_ = std::move(other.log_);
-    front_ = other.front_;
+    head_ = other.head_;
+    tail_ = other.tail_;
     index_.clear();
     rebuild_index();
     return *this;
@@ -133,7 +120,7 @@ class lru_store {
       remove(it);
       return nullptr;
     }
-    use(i);
+    move_to_front(i);
     return &nodes_[i].value;
   }
 
@@ -142,13 +129,13 @@ class lru_store {
       node& n = nodes_[it->index];
       n.value = std::move(value);
       n.deadline.set(deadline);
-      use(it->index);
+      move_to_front(it->index);
       return;
     }
     if (nodes_.size() < capacity_) {
       append(std::move(key), std::move(value), deadline);
     } else {
-      replace_oldest(std::move(key), std::move(value), deadline);
+      replace_tail(std::move(key), std::move(value), deadline);
     }
   }
 
@@ -181,7 +168,7 @@ class lru_store {
       return false;
     }
     nodes_[i].deadline.set(deadline);
-    use(i);
+    move_to_front(i);
     return true;
   }
 
@@ -200,9 +187,8 @@ class lru_store {
   //! used entry, so that replaying the calls as writes restores the order.
   template <class Fn>
   void for_each_oldest_first(Fn&& fn) const {
-    for (std::size_t p = front_; p < log_.size(); ++p) {
-      if (!live_use(p)) continue;
-      const node& n = nodes_[log_[p]];
+    for (index_t i = tail_; i != nil; i = nodes_[i].prev) {
+      const node& n = nodes_[i];
       if constexpr (Spec::expiring)
         fn(n.key, n.value, n.deadline.at);
       else
@@ -217,8 +203,7 @@ class lru_store {
   void clear() noexcept {
     index_.clear();
     nodes_.clear();
-    log_.clear();
-    front_ = 0;
+    head_ = tail_ = nil;
   }
 
  private:
@@ -230,27 +215,22 @@ class lru_store {
   }
 
   void append(key_type&& key, value_type&& value, time_point deadline) {
-    if (nodes_.size() == nodes_.capacity()) {  // grow by doubling, but never past capacity_
+    if (nodes_.size() == nodes_.capacity())  // grow by doubling, but never past capacity_
       nodes_.reserve(std::min(capacity_, std::max<std::size_t>(16, nodes_.capacity() * 2)));
-      reserve_log();
-    }
-    nodes_.push_back(node{std::move(key), std::move(value), {}, nil});
+    nodes_.push_back(node{std::move(key), std::move(value), {}, nil, nil});
     const auto i = static_cast<index_t>(nodes_.size() - 1);
     nodes_[i].deadline.set(deadline);
     try {
       index_.insert(slot{i});
-      use(i);
     } catch (...) {
-      index_.erase(slot{i});
       nodes_.pop_back();
       throw;
     }
+    link_front(i);
   }
 
-  // Reuses the least recently used node for a new entry.
-  void replace_oldest(key_type&& key, value_type&& value, time_point deadline) {
-    while (!live_use(front_)) ++front_;
-    const index_t i = log_[front_];
+  void replace_tail(key_type&& key, value_type&& value, time_point deadline) {
+    const index_t i = tail_;
     index_.erase(index_.find(slot{i}));
     node& n = nodes_[i];
     n.key = std::move(key);
@@ -258,22 +238,22 @@ class lru_store {
     n.deadline.set(deadline);
     try {
       index_.insert(slot{i});
-      use(i);
     } catch (...) {
-      index_.erase(slot{i});
+      unlink(i);
       drop_last_into(i);
       throw;
     }
+    move_to_front(i);
   }
 
   void remove(typename index_set::iterator it) {
     const index_t i = it->index;
     index_.erase(it);
+    unlink(i);
     drop_last_into(i);
   }
 
-  // Node i is out of the index: fill its place with the last node. Log
-  // entries naming i become stale, since node i's `use` is the moved node's.
+  // Node i is unlinked and out of the index: fill its place with the last node.
   void drop_last_into(index_t i) {
     const auto last = static_cast<index_t>(nodes_.size() - 1);
     if (i != last) {
@@ -281,50 +261,37 @@ class lru_store {
       const auto it = index_.find(slot{last});
       const_cast<slot&>(*it).index = i;
       nodes_[i] = std::move(nodes_[last]);
-      if (nodes_[i].use != nil) log_[nodes_[i].use] = i;
+      node& n = nodes_[i];
+      if (n.prev != nil) nodes_[n.prev].next = i; else head_ = i;
+      if (n.next != nil) nodes_[n.next].prev = i; else tail_ = i;
     }
     nodes_.pop_back();
   }
 
-  // The log never outgrows 2 * size + 64 (see use()), so reserving for the
-  // node array's capacity keeps hits free of allocation.
-  void reserve_log() { log_.reserve(2 * nodes_.capacity() + 65); }
-
-  bool live_use(std::size_t position) const noexcept {
-    const index_t i = log_[position];
-    return i < nodes_.size() && nodes_[i].use == position;
-  }
-
-  // Records a use of node i: it becomes the most recently used.
-  void use(index_t i) {
+  void unlink(index_t i) noexcept {
     node& n = nodes_[i];
-    if (n.use != nil && n.use + 1 == log_.size()) return;  // already the latest use
-    if (log_.size() >= 2 * nodes_.size() + 64) {
-      compact();
-      if (n.use != nil && n.use + 1 == log_.size()) return;
-    }
-    log_.push_back(i);
-    n.use = static_cast<index_t>(log_.size() - 1);
+    if (n.prev != nil) nodes_[n.prev].next = n.next; else head_ = n.next;
+    if (n.next != nil) nodes_[n.next].prev = n.prev; else tail_ = n.prev;
   }
 
-  // Keeps only the live log entries, in order.
-  void compact() noexcept {
-    std::size_t kept = 0;
-    for (std::size_t p = front_; p < log_.size(); ++p) {
-      if (!live_use(p)) continue;
-      const index_t i = log_[p];
-      log_[kept] = i;
-      nodes_[i].use = static_cast<index_t>(kept);
-      ++kept;
-    }
-    log_.resize(kept);
-    front_ = 0;
+  void link_front(index_t i) noexcept {
+    node& n = nodes_[i];
+    n.prev = nil;
+    n.next = head_;
+    if (head_ != nil) nodes_[head_].prev = i; else tail_ = i;
+    head_ = i;
+  }
+
+  void move_to_front(index_t i) noexcept {
+    if (i == head_) return;
+    unlink(i);
+    link_front(i);
   }
 
   std::size_t capacity_;
   std::vector<node> nodes_;
-  std::vector<index_t> log_;  // node indices, oldest use first
-  std::size_t front_ = 0;     // log_ before front_ is all stale
+  index_t head_ = nil;
+  index_t tail_ = nil;
   index_set index_;
 };
 

@@ -18,12 +18,10 @@ class lru_store;
 //! contains() is not a use. get, set and erase are O(1) and a hit allocates
 //! nothing. An expired entry is a miss and is reclaimed when it is met.
 //!
-//! Layout: entries live in one dense array, found through a Boost
-//! open-addressing set of 32-bit indices (hashed through the entries' keys);
-//! recency is an append-only log of uses, compacted in one pass once it
-//! holds twice as many uses as there are entries (amortised O(1)). No node is
-//! allocated per entry.
-//! PRECONDITION: 1 <= capacity < 2^31 - 64 (else std::invalid_argument).
+//! Layout: entries live in one dense array with 32-bit recency links, and
+//! a Boost open-addressing set of 32-bit indices (hashed through the
+//! entries' keys) finds them; no node is allocated per entry.
+//! PRECONDITION: 1 <= capacity < 2^32 - 1 (else std::invalid_argument).
 struct lru {
   using cachet_family = family::storage;
   static constexpr bool typed = true;
