@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared set-up for scripts/demo and scripts/test: installing the Debian
-# packages cachet needs and configuring a CMake build directory.
+# Shared set-up for scripts/demo, scripts/test and scripts/bench: installing
+# the Debian packages cachet needs and configuring a CMake build directory.
 # Source it; it defines functions only and changes no shell options.
 
 # cachet_install_packages PKG...
@@ -59,4 +59,14 @@ cachet_configure() {
     rm -rf "$cache" "$build/CMakeFiles"
   fi
   cmake -S "$src" -B "$build" -G "$generator" "$@"
+}
+
+# cachet_bench_packages: prints the Debian packages that only scripts/bench
+# needs, on top of the build's: Google Benchmark; robin-map-dev, because
+# tsl::robin_map is a baseline of the benchmarks (the library and its tests
+# never use it, so scripts/test and users do not install it); xz-utils, to
+# read the xz-compressed traces of bench/hitratio; python3, for
+# scripts/bench_table.py.
+cachet_bench_packages() {
+  echo libbenchmark-dev robin-map-dev xz-utils python3
 }

@@ -1,0 +1,3 @@
+// bench/compile_cost/include_only.cpp: what including the umbrella header
+// costs, with nothing instantiated.
+#include <cachet/cachet.hpp>
