@@ -304,3 +304,18 @@ TEST_CASE("files: a writer killed mid-write never leaves a partial entry", "[fil
   s.clear();  // and the temporary file, if the kill left one
   CHECK(names_in(dir.path).empty());
 }
+
+TEST_CASE("files: count(), count(include_expired) and clear(expired_only) use the wall clock", "[files]") {
+  temp_dir dir;
+  cachet::detail::files_store s(cachet::files{.root = dir.path});
+  const auto now = std::chrono::system_clock::now();
+  s.set("old", "v", now - std::chrono::hours{1});
+  s.set("new", "v", now + std::chrono::hours{1});
+  s.set("forever", "v", cachet::no_deadline);
+  CHECK(s.count() == 2);
+  CHECK(s.count(true) == 3);
+  s.clear(true);
+  CHECK(s.count(true) == 2);
+  s.clear(false);
+  CHECK(s.count(true) == 0);
+}

@@ -384,3 +384,18 @@ TEST_CASE("sqlite: a writer killed during set_many leaves the whole batch or non
   s.set("after", "v", cachet::no_deadline);  // and it takes writes again
   CHECK(s.get("after", t0) == std::optional<std::string>("v"));
 }
+
+TEST_CASE("sqlite: count(), count(include_expired) and clear(expired_only) use the wall clock", "[sqlite]") {
+  temp_dir dir;
+  cachet::detail::sqlite_store s(cachet::sqlite{.path = dir.path / "wall.db"});
+  const auto now = std::chrono::system_clock::now();
+  s.set("old", "v", now - std::chrono::hours{1});
+  s.set("new", "v", now + std::chrono::hours{1});
+  s.set("forever", "v", cachet::no_deadline);
+  CHECK(s.count() == 2);
+  CHECK(s.count(true) == 3);
+  s.clear(true);
+  CHECK(s.count(true) == 2);
+  s.clear(false);
+  CHECK(s.count(true) == 0);
+}

@@ -22,14 +22,17 @@
 
 #include <cachet/detail/files_entry.hpp>
 #include <cachet/detail/unix_time.hpp>
+#include <cachet/detail/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/files.hpp>
 
 namespace cachet::detail {
 
-class files_store {
+class files_store : public wall_clock_maintenance<files_store> {
  public:
+  using wall_clock_maintenance<files_store>::count;
+  using wall_clock_maintenance<files_store>::clear;
   using key_type = std::string;
   using value_type = std::string;
 

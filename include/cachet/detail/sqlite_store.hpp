@@ -22,14 +22,17 @@
 #include <cachet/detail/sqlite_handle.hpp>
 #include <cachet/detail/sqlite_schema.hpp>
 #include <cachet/detail/unix_time.hpp>
+#include <cachet/detail/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/sqlite.hpp>
 
 namespace cachet::detail {
 
-class sqlite_store {
+class sqlite_store : public wall_clock_maintenance<sqlite_store> {
  public:
+  using wall_clock_maintenance<sqlite_store>::count;
+  using wall_clock_maintenance<sqlite_store>::clear;
   using key_type = std::string;
   using value_type = std::string;
 
