@@ -197,10 +197,9 @@ void set_raw(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void get_many_sqlite(benchmark::State& state) {
-  auto f = sqlite_cache();
-  fill(f, sqlite_entries);
-  const auto keys = order(sqlite_entries);
+// f.get_many over consecutive batches of state.range(0) keys.
+template <class Cache, class Keys>
+void run_get_many(benchmark::State& state, Cache& f, const Keys& keys) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   std::size_t from = 0;
   for (auto _ : state) {
@@ -209,6 +208,12 @@ void get_many_sqlite(benchmark::State& state) {
     from += batch;
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void get_many_sqlite(benchmark::State& state) {
+  auto f = sqlite_cache();
+  fill(f, sqlite_entries);
+  run_get_many(state, f, order(sqlite_entries));
 }
 
 void get_many_raw(benchmark::State& state) {
@@ -274,15 +279,7 @@ void set_files(benchmark::State& state) {
 void get_many_files(benchmark::State& state) {
   auto f = files_cache();
   fill(f, files_entries);
-  const auto keys = order(files_entries);
-  const auto batch = static_cast<std::size_t>(state.range(0));
-  std::size_t from = 0;
-  for (auto _ : state) {
-    if (from + batch > keys.size()) from = 0;
-    benchmark::DoNotOptimize(f.get_many(std::span(keys).subspan(from, batch)));
-    from += batch;
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  run_get_many(state, f, order(files_entries));
 }
 
 }  // namespace
