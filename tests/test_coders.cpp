@@ -243,7 +243,7 @@ TEMPLATE_LIST_TEST_CASE("coders: bytes of another coder are invalid_data", "[cod
 
 TEMPLATE_LIST_TEST_CASE("coders: a valid frame around a garbage payload is a value or invalid_data", "[coders][garbage]",
                         binary_coders) {
-  // Rebuilds the frame (cachet/detail/cereal_envelope.hpp) with a correct
+  // Rebuilds the frame (cachet/coder/cereal/envelope.hpp) with a correct
   // checksum, so the garbage reaches cereal itself.
   const TestType coder;
   const std::string header = coder.encode(0).substr(0, 8);  // magic, version, archive, fingerprint of int

@@ -9,8 +9,8 @@
 #include <cereal/archives/json.hpp>
 
 #include <cachet/coder.hpp>
-#include <cachet/detail/cereal_envelope.hpp>
-#include <cachet/detail/cereal_types.hpp>
+#include <cachet/coder/cereal/envelope.hpp>
+#include <cachet/coder/cereal/types.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet {

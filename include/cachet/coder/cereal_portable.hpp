@@ -7,8 +7,8 @@
 #include <cereal/archives/portable_binary.hpp>
 
 #include <cachet/coder.hpp>
-#include <cachet/detail/cereal_envelope.hpp>
-#include <cachet/detail/cereal_types.hpp>
+#include <cachet/coder/cereal/envelope.hpp>
+#include <cachet/coder/cereal/types.hpp>
 
 namespace cachet {
 

@@ -67,4 +67,4 @@ struct files {
 
 }  // namespace cachet
 
-#include <cachet/detail/files_store.hpp>
+#include <cachet/storage/files/files_store.hpp>

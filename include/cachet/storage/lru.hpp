@@ -34,4 +34,4 @@ struct lru {
 
 }  // namespace cachet
 
-#include <cachet/detail/lru_store.hpp>
+#include <cachet/storage/lru/lru_store.hpp>

@@ -75,4 +75,4 @@ struct sqlite {
 
 }  // namespace cachet
 
-#include <cachet/detail/sqlite_store.hpp>
+#include <cachet/storage/sqlite/sqlite_store.hpp>

@@ -1,4 +1,4 @@
-// cachet/detail/cereal_types.hpp: cereal support for the standard types a
+// cachet/coder/cereal/types.hpp: cereal support for the standard types a
 // memoized function commonly returns, so users include only a coder header.
 #pragma once
 

@@ -1,7 +1,7 @@
-// cachet/detail/sqlite_store.hpp: the store of cachet::sqlite: one table of
+// cachet/storage/sqlite/sqlite_store.hpp: the store of cachet::sqlite: one table of
 // one SQLite file, through one connection and statements prepared once.
 // Included by <cachet/storage/sqlite.hpp>; the schema is described in
-// <cachet/detail/sqlite_schema.hpp>.
+// <cachet/storage/sqlite/schema.hpp>.
 #pragma once
 
 #include <algorithm>
@@ -19,10 +19,10 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
-#include <cachet/detail/sqlite_handle.hpp>
-#include <cachet/detail/sqlite_schema.hpp>
-#include <cachet/detail/unix_time.hpp>
-#include <cachet/detail/wall_clock_maintenance.hpp>
+#include <cachet/storage/sqlite/handle.hpp>
+#include <cachet/storage/sqlite/schema.hpp>
+#include <cachet/storage/common/unix_time.hpp>
+#include <cachet/storage/common/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/sqlite.hpp>

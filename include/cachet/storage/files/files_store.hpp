@@ -1,6 +1,6 @@
-// cachet/detail/files_store.hpp: the store of cachet::files: one file per
+// cachet/storage/files/files_store.hpp: the store of cachet::files: one file per
 // entry in one directory. Included by <cachet/storage/files.hpp>; the file
-// format is in <cachet/detail/files_entry.hpp>.
+// format is in <cachet/storage/files/entry.hpp>.
 #pragma once
 
 #include <atomic>
@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cachet/detail/files_entry.hpp>
-#include <cachet/detail/unix_time.hpp>
-#include <cachet/detail/wall_clock_maintenance.hpp>
+#include <cachet/storage/files/entry.hpp>
+#include <cachet/storage/common/unix_time.hpp>
+#include <cachet/storage/common/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/files.hpp>

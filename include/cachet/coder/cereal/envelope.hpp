@@ -1,4 +1,4 @@
-// cachet/detail/cereal_envelope.hpp: the frame around cereal's binary
+// cachet/coder/cereal/envelope.hpp: the frame around cereal's binary
 // archives, so that bytes another type, another archive or a corruption
 // produced are detected before cereal reads them.
 //

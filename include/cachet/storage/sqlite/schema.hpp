@@ -1,4 +1,4 @@
-// cachet/detail/sqlite_schema.hpp: the schema of cachet::sqlite files, the
+// cachet/storage/sqlite/schema.hpp: the schema of cachet::sqlite files, the
 // SQL of every statement the store prepares, and opening a file (pragmas,
 // schema creation, version check).
 //
@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include <cachet/detail/sqlite_handle.hpp>
+#include <cachet/storage/sqlite/handle.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {

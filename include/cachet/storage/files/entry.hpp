@@ -1,4 +1,4 @@
-// cachet/detail/files_entry.hpp: the entry files of cachet::files: their
+// cachet/storage/files/entry.hpp: the entry files of cachet::files: their
 // names, their format, and the POSIX calls that read and write them.
 //
 // Name: <prefix><16 hex digits: a 64-bit hash of the key>.cachet

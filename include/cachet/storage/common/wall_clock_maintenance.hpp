@@ -1,4 +1,4 @@
-// cachet/detail/wall_clock_maintenance.hpp: count() / count(include_expired)
+// cachet/storage/common/wall_clock_maintenance.hpp: count() / count(include_expired)
 // and clear(expired_only) for the persistent stores, on the wall clock,
 // from their count(now), size(), erase_expired(now) and clear().
 #pragma once

@@ -1,4 +1,4 @@
-// cachet/detail/unix_time.hpp: deadlines as the persistent storages keep
+// cachet/storage/common/unix_time.hpp: deadlines as the persistent storages keep
 // them: signed 64-bit nanoseconds since the Unix epoch of system_clock.
 #pragma once
 

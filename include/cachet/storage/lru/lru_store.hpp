@@ -1,4 +1,4 @@
-// cachet/detail/lru_store.hpp: the store behind cachet::lru.
+// cachet/storage/lru/lru_store.hpp: the store behind cachet::lru.
 //
 // Entries sit in a dense std::vector<node>; node i links to its neighbours
 // in recency order by index (head_ = most recent, tail_ = least). The index
@@ -19,7 +19,7 @@
 
 #include <boost/unordered/unordered_flat_set.hpp>
 
-#include <cachet/detail/deadline_slot.hpp>
+#include <cachet/storage/common/deadline_slot.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/lru.hpp>
 

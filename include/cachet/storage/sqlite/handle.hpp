@@ -1,4 +1,4 @@
-// cachet/detail/sqlite_handle.hpp: move-only RAII owners of a SQLite
+// cachet/storage/sqlite/handle.hpp: move-only RAII owners of a SQLite
 // connection (sqlite_db) and of a prepared statement (sqlite_stmt), a scoped
 // transaction, and the one place SQLite result codes become
 // cachet::backend_error.

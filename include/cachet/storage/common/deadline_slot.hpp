@@ -1,4 +1,4 @@
-// cachet/detail/deadline_slot.hpp: a deadline that takes no space when the
+// cachet/storage/common/deadline_slot.hpp: a deadline that takes no space when the
 // expiry policy keeps none.
 #pragma once
 
