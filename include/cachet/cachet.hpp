@@ -25,6 +25,7 @@
 #include <cachet/key.hpp>
 #include <cachet/key/custom_key.hpp>
 #include <cachet/key/hashed_key.hpp>
+#include <cachet/key/ignore_args.hpp>
 #include <cachet/key/text_key.hpp>
 #include <cachet/key/tuple_key.hpp>
 #include <cachet/policy.hpp>

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/uuid/detail/sha1.hpp>
 
@@ -21,14 +22,15 @@ struct hashed_key {
 
   std::string prefix;
 
-  template <class... Params>
-  struct bind {
+  //! bind<Params...>, with the parameters' positions named in errors.
+  template <class Positions, class... Params>
+  struct bind_at {
     using key_type = std::string;
     using hasher = detail::string_hash;
     using key_equal = std::equal_to<>;
 
-    bind() = default;
-    explicit bind(const hashed_key& policy) : prefix(policy.prefix) {}
+    bind_at() = default;
+    explicit bind_at(const hashed_key& policy) : prefix(policy.prefix) {}
 
     template <class... A>
     std::string make(const A&... args) const {
@@ -56,8 +58,11 @@ struct hashed_key {
     std::string prefix;
 
    private:
-    text_key::bind<Params...> text_;
+    text_key::bind_at<Positions, Params...> text_;
   };
+
+  template <class... Params>
+  using bind = bind_at<std::index_sequence_for<Params...>, Params...>;
 };
 
 }  // namespace cachet

@@ -16,11 +16,12 @@ namespace detail {
 
 template <std::size_t Position, class Argument>
 struct text_key_argument_check {
-  static_assert(has_text<Argument>(),
+  static_assert(has_text<key_element_t<Argument>>(),
                 "cachet::text_key: this argument type (see Argument, at Position counted from 0) has no text "
-                "form. Specialise cachet::key_traits<Argument> with "
-                "`static void append_text(std::string& out, const Argument&)`, or adapt it with "
-                "BOOST_HANA_DEFINE_STRUCT.");
+                "form (it, or a part of it). Specialise cachet::key_traits<Argument> with "
+                "`static void append_text(std::string& out, const Argument&)`, or with "
+                "`static auto key(const Argument&)` returning a value that has one (an id, a string), or "
+                "adapt it with BOOST_HANA_DEFINE_STRUCT. See docs/key.md.");
   static constexpr bool ok = true;
 };
 
@@ -39,30 +40,36 @@ void append_arguments(std::string& out, const A&... args) {
 }  // namespace detail
 
 //! The key is `prefix:arg1:arg2...`: integers and floats as std::to_chars
-//! writes them, strings with `\ : , ( ) [ ] ~` escaped by a backslash,
-//! tuples and Hana structs as `(a,b)`, ranges as `[a,b]` (an empty last
-//! element adds a trailing comma: `[""]` is `[,]`, `[]` is `[]`), nullopt as
-//! `~`; so two different argument lists never give the same key, and keys
-//! read well in redis-cli. With an empty prefix the key starts with the
-//! first argument.
+//! writes them, bool as `true`/`false`, enums as their underlying integer,
+//! strings and chars with `\ : , ( ) [ ] ~` escaped by a backslash, pairs,
+//! tuples and Hana structs as `(a,b)`, ranges and maps as `[a,b]` (a map's
+//! elements are `(key,value)`; an empty last element adds a trailing comma:
+//! `[""]` is `[,]`, `[]` is `[]`), unordered containers as `[a,b]` with the
+//! elements' texts sorted, nullopt as `~` (an engaged optional<optional<T>>
+//! in parentheses), a key_traits<T>::key projection as the projection's
+//! text, key_traits<T>::append_text as it writes; so two different argument
+//! lists never give the same key, and keys read well in redis-cli. With an
+//! empty prefix the key starts with the first argument.
 struct text_key {
   using cachet_family = family::key;
 
   //! Names the function, so that several functions can share one store.
   std::string prefix;
 
-  template <class... Params>
-  struct bind {
-    static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
-      return (detail::text_key_argument_check<I, detail::key_element_t<Params>>::ok && ...);
-    }(std::index_sequence_for<Params...>{}));
+  //! bind<Params...>, with the parameters' positions named in errors.
+  template <class Positions, class... Params>
+  struct bind_at;
+
+  template <std::size_t... Positions, class... Params>
+  struct bind_at<std::index_sequence<Positions...>, Params...> {
+    static_assert((detail::text_key_argument_check<Positions, std::remove_cvref_t<Params>>::ok && ...));
 
     using key_type = std::string;
     using hasher = detail::string_hash;
     using key_equal = std::equal_to<>;
 
-    bind() = default;
-    explicit bind(const text_key& policy) : prefix(policy.prefix) {}
+    bind_at() = default;
+    explicit bind_at(const text_key& policy) : prefix(policy.prefix) {}
 
     template <class... A>
     std::string make(const A&... args) const {
@@ -78,6 +85,9 @@ struct text_key {
 
     std::string prefix;
   };
+
+  template <class... Params>
+  using bind = bind_at<std::index_sequence_for<Params...>, Params...>;
 };
 
 }  // namespace cachet
