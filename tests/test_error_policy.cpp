@@ -133,7 +133,7 @@ TEST_CASE("fail_open never swallows the function's own exceptions", "[error_poli
 }
 
 TEST_CASE("two error policies are rejected at compile time", "[error_policy]") {
-  STATIC_REQUIRE(cachet::detail::family_count<cachet::family::errors, cachet::fail_open, cachet::lru> == 1);
+  STATIC_REQUIRE(cachet::detail::family_count<cachet::family::error_policy, cachet::fail_open, cachet::lru> == 1);
   STATIC_REQUIRE(cachet::error_policy<cachet::fail_open>);
   STATIC_REQUIRE(cachet::error_policy<cachet::propagate_errors>);
   STATIC_REQUIRE_FALSE(cachet::error_policy<cachet::lru>);

@@ -203,7 +203,11 @@ TEST_CASE("concepts: expiry, clock, sync, bulk", "[policy_set][concepts]") {
   STATIC_REQUIRE(cachet::expiry_policy_for<per_int, int>);
   STATIC_REQUIRE(cachet::expiry_policy_for<per_string, std::string>);
   STATIC_REQUIRE_FALSE(cachet::expiry_policy_for<per_string, std::vector<int>>);  // ttl_of cannot take it
-  STATIC_REQUIRE_FALSE(cachet::expiry_policy_for<expiry_without_flags, int>);
+  STATIC_REQUIRE(cachet::expiry_policy_for<expiry_without_flags, int>);  // the flags are optional
+  STATIC_REQUIRE(cachet::expiry_traits<expiry_without_flags>::expires);
+  STATIC_REQUIRE_FALSE(cachet::expiry_traits<expiry_without_flags>::renews_on_access);
+  STATIC_REQUIRE_FALSE(cachet::expiry_traits<expiry_without_flags>::value_independent);
+  STATIC_REQUIRE(cachet::expiry_traits<cachet::expire_after_write>::value_independent);
   STATIC_REQUIRE_FALSE(cachet::expiry_policy_for<cachet::lru, int>);
 
   STATIC_REQUIRE(cachet::clock_policy<cachet::system_clock>);

@@ -16,6 +16,7 @@
 
 #include <concepts>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <ranges>
 #include <stdexcept>
@@ -139,7 +140,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   //! Calls fn(storage()) holding the cache's lock, and returns its result.
   template <class F>
   decltype(auto) with_storage(F&& fn) {
-    typename core::guard g(this->lock());
+    std::lock_guard<typename core::lock_type> g(this->lock());
     return std::invoke(std::forward<F>(fn), this->store_);
   }
 };

@@ -3,7 +3,7 @@
 // decode (cachet::invalid_data).
 //
 // Minimal definition of an error policy P:
-//   using cachet_family = cachet::family::errors;
+//   using cachet_family = cachet::family::error_policy;
 //   static constexpr bool fails_open;   false: the exception reaches the
 //                                       caller; true: the failure counts as a
 //                                       miss (f(...) calls the function),
@@ -25,7 +25,7 @@
 namespace cachet {
 
 template <class P>
-concept error_policy = policy_of<P, family::errors> && std::copy_constructible<P> &&
+concept error_policy = policy_of<P, family::error_policy> && std::copy_constructible<P> &&
                        requires(const P& p, const error& e) {
                          { P::fails_open } -> std::convertible_to<bool>;
                          p.report(e);

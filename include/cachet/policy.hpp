@@ -26,8 +26,11 @@ struct clock {};
 struct bulk {};
 //! Who may call at once (unsynchronized, mutex).
 struct sync {};
-//! What a storage failure does (propagate_errors, fail_open).
-struct errors {};
+//! What a storage failure does (propagate_errors, fail_open); header
+//! <cachet/error_policy.hpp>.
+struct error_policy {};
+//! The former name of family::error_policy.
+using errors [[deprecated("cachet: the family is now cachet::family::error_policy")]] = error_policy;
 
 }  // namespace cachet::family
 

@@ -1,4 +1,6 @@
-// cachet/storage.hpp: the storage family.
+// cachet/storage.hpp: the storage family: its concepts and
+// cachet::storage_traits, the one place that says what a storage may offer
+// beyond the required members.
 //
 // A storage *policy* is a small value holding settings (lru{.capacity = 64});
 // the wrapper turns it into a *store* for the key and value types of one
@@ -11,10 +13,9 @@
 //
 // Minimal definition of a storage policy P:
 //   using cachet_family = cachet::family::storage;
-//   static constexpr bool typed;    true: keeps any Key -> Value objects
-//                                   (lru, dict); false: keeps only
-//                                   std::string -> bytes (disk, servers)
 //   template <class Spec> using store_type = ...;   a model of `store`
+// and, for a storage that keeps bytes (disk, servers):
+//   static constexpr bool typed = false;   (see storage_traits)
 //
 // Minimal definition of a store S (K = S::key_type, V = S::value_type):
 //   get(const K&, time_point now)        -> optional-like: tests as bool,
@@ -29,20 +30,23 @@
 //                                           yet reclaimed included)
 //   clear()
 //   name() const                         -> text for error messages
-// A store may also accept any type its hasher and key_equal accept in
-// place of `const K&` (heterogeneous lookup), and may offer bulk members
-// (see bulk_store): get_many, set_many, erase_many.
+// Optional (see storage_traits): lookups by any type the hasher and
+// key_equal accept in place of `const K&` (heterogeneous lookup), and bulk
+// members (see bulk_store): get_many, set_many, erase_many.
 //
 // Laws: after set(k, v, d), get(k, t) yields v for every t < d until erase(k),
 // clear(), a later set(k, ...) or eviction; for t >= d it yields nothing.
-// If Spec::expiring is false every deadline is no_deadline and a store may
-// keep none.
+// erase, contains and touch answer whether a live entry was there; contains
+// is not a use. If Spec::expiring is false every deadline is no_deadline and
+// a store may keep none. <cachet/testing/storage_conformance.hpp> checks
+// these laws on any storage.
 //
-// Models: lru, dict.
+// Models: lru, dict (memory); sqlite, files (disk).
 #pragma once
 
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 #include <optional>
 #include <span>
 #include <string>
@@ -102,11 +106,89 @@ concept bulk_store =
 template <class P, class Spec>
 using store_for = typename P::template store_type<Spec>;
 
-//! A storage policy that can hold entries described by Spec.
+namespace detail {
+
+template <class S, class Lookup>
+concept store_accepts_lookup = requires(S& s, const Lookup& lookup, time_point t) {
+  { static_cast<bool>(s.get(lookup, t)) };
+  { s.erase(lookup) } -> std::same_as<bool>;
+  { s.contains(lookup, t) } -> std::same_as<bool>;
+  { s.touch(lookup, t, t) } -> std::same_as<bool>;
+};
+
+template <class P>
+constexpr bool typed_storage() {
+  if constexpr (requires { { P::typed } -> std::convertible_to<bool>; })
+    return static_cast<bool>(P::typed);
+  else
+    return true;
+}
+template <class P>
+constexpr bool thread_safe_storage() {
+  if constexpr (requires { { P::thread_safe } -> std::convertible_to<bool>; })
+    return static_cast<bool>(P::thread_safe);
+  else
+    return false;
+}
+template <class P>
+constexpr bool own_expiry_storage() {
+  if constexpr (requires { { P::own_expiry } -> std::convertible_to<bool>; })
+    return static_cast<bool>(P::own_expiry);
+  else
+    return false;
+}
+
+}  // namespace detail
+
+//! The capabilities of storage policy Storage that the wrapper uses beyond
+//! the required members. Each one is read from a static member of the same
+//! name on the policy where it declares one, else takes the default given
+//! here; the wrapper asks only this class. To state them for a policy you
+//! cannot change, specialise storage_traits<YourPolicy> deriving from
+//! default_storage_traits<YourPolicy> and override what differs.
+template <class Storage>
+struct default_storage_traits {
+  //! true: the store keeps any Key -> Value objects (lru, dict), keyed by
+  //! tuple_key and stored as is by default; false: it keeps std::string ->
+  //! bytes (disk, servers), keyed by text_key and encoded by cereal_binary
+  //! by default. Defaults to true.
+  static constexpr bool typed = detail::typed_storage<Storage>();
+
+  //! true: one store may be called from several threads at once (a remote
+  //! store with its own connection pool); the wrapper then calls it without
+  //! taking its lock, so calls overlap on the wire. Defaults to false: the
+  //! sync policy's lock is held around every store call.
+  static constexpr bool thread_safe = detail::thread_safe_storage<Storage>();
+
+  //! true: the backend expires entries itself on real time (a server TTL):
+  //! the store turns `deadline - now` into a time to live, so a manual clock
+  //! changes how long an entry lives but not when the backend drops it. The
+  //! conformance kit then skips the laws that move time by hand. Defaults to
+  //! false: the store compares deadlines with the `now` it is given.
+  static constexpr bool own_expiry = detail::own_expiry_storage<Storage>();
+
+  //! Whether Store (made by this policy) takes lookups of type Lookup in
+  //! get/erase/contains/touch, not only `const key_type&`, so that a hit
+  //! builds no owning key. Defaults to: detected on the store.
+  template <class Store, class Lookup>
+  static constexpr bool heterogeneous_lookup = detail::store_accepts_lookup<Store, Lookup>;
+
+  //! Whether Store serves a batch in one call (get_many, set_many,
+  //! erase_many: one round trip, one transaction); the `batched` bulk
+  //! policy then uses them. Defaults to: Store models bulk_store.
+  template <class Store>
+  static constexpr bool native_bulk = bulk_store<Store>;
+};
+
+//! See default_storage_traits; specialise this one.
+template <class Storage>
+struct storage_traits : default_storage_traits<Storage> {};
+
+//! A storage policy that can hold entries described by Spec (the members
+//! checked one by one, each with its own message, by cachet::memoize).
 template <class P, class Spec>
 concept storage_policy_for =
-    policy_of<P, family::storage> && requires { { P::typed } -> std::convertible_to<bool>; } &&
-    requires { typename store_for<P, Spec>; } &&
+    policy_of<P, family::storage> && requires { typename store_for<P, Spec>; } &&
     std::constructible_from<store_for<P, Spec>, const P&> && store<store_for<P, Spec>>;
 
 }  // namespace cachet

@@ -1,14 +1,16 @@
-// expect: cachet::memoize: the storage policy does not model cachet::storage_policy_for<Storage, Spec>
-// A storage whose store has no erase.
+// expect: store_members_check<no_erase, 
+// expect: cachet::memoize: the store of this storage policy \(see Storage and Store\) has no usable erase. Expected: `bool erase\(const key_type& key\)`
+// A storage whose store has no erase: the one member missing is named, with
+// its signature, and the policy type appears in the instantiation line.
 #include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
 
 #include <cachet/cachet.hpp>
 
 struct no_erase {
   using cachet_family = cachet::family::storage;
-  static constexpr bool typed = true;
 
   template <class Spec>
   struct store_type {

@@ -1,4 +1,5 @@
-// expect: policy_argument_check<1, int>.*cachet::memoize: an argument after the function is not a cachet policy
+// expect: policy_argument_check<1, int(, void, void)?>
+// expect: cachet::memoize: an argument after the function is not a cachet policy
 // An int among the policies: memoize names its position (1, after lru) and type.
 #include <cachet/cachet.hpp>
 

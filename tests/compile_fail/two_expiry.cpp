@@ -1,4 +1,5 @@
-// expect: cachet::memoize: two expiry policies were given; name at most one
+// expect: one_policy_per_family_check<cachet::family::expiry, std::tuple<cachet::never, cachet::expire_after_write> ?>
+// expect: several policies of one family were given
 #include <chrono>
 
 #include <cachet/cachet.hpp>

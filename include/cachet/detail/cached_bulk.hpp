@@ -50,7 +50,7 @@ class cached_bulk : public Core {
   using typename Core::stored_type;
   using typename Core::value_type;
   using fn_type = typename Core::function_type;
-  static constexpr bool use_store_bulk = Core::bulk_type::batches && bulk_store<typename Core::store_type>;
+  static constexpr bool use_store_bulk = Core::use_store_bulk;
 
   template <class Item>
   key_type key_of(const Item& item) const {
@@ -114,7 +114,7 @@ class cached_bulk : public Core {
           guard g(this->lock());
           if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
             stored = this->store_.get_many(std::span<const key_type>(keys), at);
-            if constexpr (Core::expiry_type::renews_on_access)
+            if constexpr (Core::expiry_traits_type::renews_on_access)
               for (std::size_t i = 0; i < keys.size(); ++i)
                 if (stored[i]) this->store_.touch(keys[i], at, this->expiry_.deadline(at));
           } else {

@@ -1,10 +1,13 @@
 // cachet/detail/policy_set.hpp: sorting the policies given to memoize() by
-// family (Boost.Hana): find each family's policy, fill defaults, reject
-// duplicates and non-policies.
+// family (Boost.Hana): find each family's policy, fill defaults, and reject
+// non-policies, a family named twice and a policy labelled with the wrong
+// family, each with one static_assert whose instantiation names the types.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -14,7 +17,9 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
+#include <cachet/clock.hpp>
 #include <cachet/policy.hpp>
+#include <cachet/storage.hpp>
 
 namespace cachet::detail {
 
@@ -26,15 +31,6 @@ struct is_of_family {
   constexpr auto operator()(T&&) const {
     return hana::bool_c<policy_of<typename std::remove_cvref_t<T>::type, Family>>;
   }
-};
-
-template <std::size_t Position, class Policy>
-struct policy_argument_check {
-  static_assert(policy<Policy>,
-                "cachet::memoize: an argument after the function is not a cachet policy (see Policy, at "
-                "Position counted from 0 after the function). A policy names its family with "
-                "`using cachet_family = cachet::family::storage;` (or key, coder, expiry, clock, bulk, sync, errors).");
-  static constexpr bool ok = true;
 };
 
 //! How many of Policies belong to Family.
@@ -64,29 +60,148 @@ family_policy_t<Family, Default, Policies...> pick(const Policies&... policies) 
   }
 }
 
-//! The policy types, checked: each is a policy and no family appears twice.
-template <class... Policies>
-constexpr bool check_policies() {
-  constexpr bool all_policies = []<std::size_t... I>(std::index_sequence<I...>) {
-    return (policy_argument_check<I, Policies>::ok && ...);
-  }(std::index_sequence_for<Policies...>{});
-  static_assert(family_count<family::storage, Policies...> <= 1,
-                "cachet::memoize: two storage policies were given; name at most one");
-  static_assert(family_count<family::key, Policies...> <= 1,
-                "cachet::memoize: two key policies were given; name at most one");
-  static_assert(family_count<family::coder, Policies...> <= 1,
-                "cachet::memoize: two coder policies were given; name at most one");
-  static_assert(family_count<family::expiry, Policies...> <= 1,
-                "cachet::memoize: two expiry policies were given; name at most one");
-  static_assert(family_count<family::clock, Policies...> <= 1,
-                "cachet::memoize: two clock policies were given; name at most one");
-  static_assert(family_count<family::bulk, Policies...> <= 1,
-                "cachet::memoize: two bulk policies were given; name at most one");
-  static_assert(family_count<family::sync, Policies...> <= 1,
-                "cachet::memoize: two sync policies were given; name at most one");
-  static_assert(family_count<family::errors, Policies...> <= 1,
-                "cachet::memoize: two error policies were given; name at most one");
-  return all_policies;
+//! pick<Family, Type>, or a Type{} where the policy of Family is not Type
+//! (a broken policy the wrapper replaced by a stand-in).
+template <class Family, class Type, class... Policies>
+Type pick_as(const Policies&... policies) {
+  if constexpr (std::same_as<family_policy_t<Family, Type, Policies...>, Type>)
+    return pick<Family, Type>(policies...);
+  else
+    return Type{};
 }
+
+// ---- the members that give a family away, to catch a wrong cachet_family ----
+
+// Key and value types a probe store is asked for.
+using probe_spec = entry_spec<std::string, std::string, std::hash<std::string>, std::equal_to<>, true>;
+
+template <class P, class Family>
+constexpr bool has_members_of() {
+  if constexpr (std::same_as<Family, family::storage>)
+    return requires { typename P::template store_type<probe_spec>; };
+  else if constexpr (std::same_as<Family, family::key>)
+    return requires { typename P::template bind<>; };
+  else if constexpr (std::same_as<Family, family::expiry>)
+    return requires { P::renews_on_access; } || requires(const P& p, time_point t) { p.deadline(t); };
+  else if constexpr (std::same_as<Family, family::clock>)
+    return requires(const P& p) { { p.now() } -> std::same_as<time_point>; };
+  else if constexpr (std::same_as<Family, family::sync>)
+    return requires { typename P::lock_type; };
+  else if constexpr (std::same_as<Family, family::bulk>)
+    return requires { P::batches; };
+  else if constexpr (std::same_as<Family, family::error_policy>)
+    return requires { P::fails_open; };
+  else
+    return false;  // coders have no member a check can name without a value type
+}
+
+template <class P, class Family>
+inline constexpr bool lacks_own_family_members = [] {
+  if constexpr (std::same_as<Family, family::coder>)
+    return false;
+  else
+    return !has_members_of<P, Family>();
+}();
+
+// The family whose members P has although it declares another, else void.
+template <class P>
+using family_by_members = std::conditional_t<
+    has_members_of<P, family::storage>(), family::storage,
+    std::conditional_t<
+        has_members_of<P, family::key>(), family::key,
+        std::conditional_t<
+            has_members_of<P, family::clock>(), family::clock,
+            std::conditional_t<
+                has_members_of<P, family::sync>(), family::sync,
+                std::conditional_t<has_members_of<P, family::bulk>(), family::bulk,
+                                   std::conditional_t<has_members_of<P, family::error_policy>(),
+                                                      family::error_policy,
+                                                      std::conditional_t<has_members_of<P, family::expiry>(),
+                                                                         family::expiry, void>>>>>>>;
+
+// ---- one check per policy argument, one per family ----
+// The values (policy_set_valid) come from traits alone; the checks' static
+// assertions only report, so that a failed one (which makes its class
+// unusable for clang) never turns into a second error.
+
+template <class P>
+constexpr bool mislabelled() {
+  if constexpr (!policy<P>)
+    return false;
+  else
+    return lacks_own_family_members<P, typename P::cachet_family> && !std::is_void_v<family_by_members<P>>;
+}
+
+template <std::size_t Position, class Policy, class Declared = void, class LooksLike = void>
+struct policy_argument_check {
+  static_assert(policy<Policy>,
+                "cachet::memoize: an argument after the function is not a cachet policy (see Policy, at "
+                "Position counted from 0 after the function). A policy names its family with "
+                "`using cachet_family = cachet::family::storage;` (or key, coder, expiry, clock, bulk, sync, "
+                "error_policy).");
+  static constexpr bool reported = true;
+};
+
+template <std::size_t Position, class Policy, class Declared, class LooksLike>
+  requires(!std::is_void_v<LooksLike>)
+struct policy_argument_check<Position, Policy, Declared, LooksLike> {
+  static_assert(std::is_void_v<LooksLike>,
+                "cachet::memoize: this policy (see Policy, at Position counted from 0 after the function) "
+                "declares the family Declared in its cachet_family, but has the members of a LooksLike "
+                "policy: correct its `using cachet_family = ...;`");
+  static constexpr bool reported = true;
+};
+
+template <std::size_t Position, class Policy>
+struct policy_argument_diagnosis {
+  using type = policy_argument_check<Position, Policy>;
+};
+template <std::size_t Position, class Policy>
+  requires policy<Policy>
+struct policy_argument_diagnosis<Position, Policy> {
+  using type = policy_argument_check<Position, Policy, typename Policy::cachet_family,
+                                     std::conditional_t<mislabelled<Policy>(), family_by_members<Policy>, void>>;
+};
+
+template <class Family, class... Policies>
+using policies_of_family =
+    decltype(std::tuple_cat(std::declval<std::conditional_t<policy_of<Policies, Family>, std::tuple<Policies>,
+                                                            std::tuple<>>>()...));
+
+template <class Family, class PoliciesOfFamily>
+struct one_policy_per_family_check {
+  static_assert(std::tuple_size_v<PoliciesOfFamily> <= 1,
+                "cachet::memoize: several policies of one family were given (see Family, and the policy "
+                "types in PoliciesOfFamily); name at most one per family");
+  static constexpr bool reported = true;
+};
+
+using all_families = std::tuple<family::storage, family::key, family::coder, family::expiry, family::clock,
+                                family::bulk, family::sync, family::error_policy>;
+
+template <class Families, class Indices, class... Policies>
+struct policy_set_check;
+
+//! Reports each wrong policy argument and each family named twice.
+template <class... Family, std::size_t... I, class... Policies>
+struct policy_set_check<std::tuple<Family...>, std::index_sequence<I...>, Policies...> {
+  static_assert((policy_argument_diagnosis<I, Policies>::type::reported && ...));
+  static_assert((one_policy_per_family_check<Family, policies_of_family<Family, Policies...>>::reported && ...));
+  static constexpr bool reported = true;
+};
+
+template <class... Policies>
+using policy_set_diagnosis = policy_set_check<all_families, std::index_sequence_for<Policies...>, Policies...>;
+
+template <class Families, class... Policies>
+inline constexpr bool policy_set_valid_in = false;
+template <class... Family, class... Policies>
+inline constexpr bool policy_set_valid_in<std::tuple<Family...>, Policies...> =
+    ((policy<Policies> && !mislabelled<Policies>()) && ...) && ((family_count<Family, Policies...> <= 1) && ...);
+
+//! Whether Policies are policies of the families they declare, at most one
+//! per family; policy_set_diagnosis says what is wrong when they are not.
+template <class... Policies>
+inline constexpr bool policy_set_valid = policy_set_valid_in<all_families, Policies...>;
 
 }  // namespace cachet::detail

@@ -16,7 +16,7 @@ namespace cachet {
 //!
 //!     cachet::fail_open{.on_error = [](const cachet::error& e) { log(e.what()); }}
 struct fail_open {
-  using cachet_family = family::errors;
+  using cachet_family = family::error_policy;
   static constexpr bool fails_open = true;
 
   std::function<void(const error&)> on_error;

@@ -8,7 +8,7 @@ namespace cachet {
 
 //! backend_error and invalid_data propagate to the caller unchanged.
 struct propagate_errors {
-  using cachet_family = family::errors;
+  using cachet_family = family::error_policy;
   static constexpr bool fails_open = false;
   void report(const error&) const noexcept {}
 };

@@ -22,8 +22,6 @@ struct expire_per_entry {
   using cachet_family = family::expiry;
   static constexpr bool expires = true;
   static constexpr bool renews_on_access = false;
-  // touch() must read the value to renew an entry.
-  static constexpr bool uses_value = true;
 
   TtlOf ttl_of;
 
