@@ -1,9 +1,13 @@
 # Runs one consumer test (see tests/CMakeLists.txt): the project in
-# tests/consumer/ is configured, built and run against cachet
+# tests/consumer/ is configured and built against cachet, then its own tests
+# (one per executable) are run with ctest
 #   MODE=find_package      cachet configured alone (tests and examples off,
 #                          CACHET_INSTALL=ON), installed into WORK_DIR/prefix,
 #                          then found with find_package(cachet CONFIG);
-#   MODE=add_subdirectory  cachet added with add_subdirectory(CACHET_SOURCE_DIR).
+#   MODE=add_subdirectory  cachet added with add_subdirectory(CACHET_SOURCE_DIR);
+#   MODE=fetch_content     cachet got with FetchContent, its repository
+#                          replaced by CACHET_SOURCE_DIR
+#                          (FETCHCONTENT_SOURCE_DIR_CACHET): no download.
 # WORK_DIR is wiped first. Any failing step stops the test with its output.
 #
 #   cmake -DMODE=... -DCACHET_SOURCE_DIR=... -DCONSUMER_SOURCE_DIR=...
@@ -16,9 +20,9 @@ foreach(var IN ITEMS MODE CACHET_SOURCE_DIR CONSUMER_SOURCE_DIR WORK_DIR)
     message(FATAL_ERROR "run_consumer_test.cmake: -D${var}=... is required")
   endif()
 endforeach()
-if(NOT MODE MATCHES "^(find_package|add_subdirectory)$")
-  message(FATAL_ERROR "run_consumer_test.cmake: MODE must be find_package "
-    "or add_subdirectory, not '${MODE}'")
+if(NOT MODE MATCHES "^(find_package|add_subdirectory|fetch_content)$")
+  message(FATAL_ERROR "run_consumer_test.cmake: MODE must be find_package, "
+    "add_subdirectory or fetch_content, not '${MODE}'")
 endif()
 
 # run_step(<description> <command>...): runs the command, stops on failure.
@@ -49,8 +53,10 @@ foreach(pair IN ITEMS MAKE_PROGRAM:CMAKE_MAKE_PROGRAM CXX_COMPILER:CMAKE_CXX_COM
   endif()
 endforeach()
 set(config_args "")
+set(ctest_config_args "")
 if(DEFINED BUILD_TYPE AND NOT BUILD_TYPE STREQUAL "")
   set(config_args --config "${BUILD_TYPE}")
+  set(ctest_config_args -C "${BUILD_TYPE}")
 endif()
 set(prefix_path "")
 if(DEFINED PREFIX_PATH)
@@ -99,26 +105,19 @@ else()
   if(prefix_path)
     set(extra_args "-DCMAKE_PREFIX_PATH=${prefix_path}")
   endif()
+  if(MODE STREQUAL "add_subdirectory")
+    list(APPEND extra_args "-DCACHET_SOURCE_DIR=${CACHET_SOURCE_DIR}")
+  else()
+    list(APPEND extra_args "-DFETCHCONTENT_SOURCE_DIR_CACHET=${CACHET_SOURCE_DIR}")
+  endif()
   run_step("configure consumer"
     "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}" ${configure_args}
-    -DCACHET_CONSUME_VIA=add_subdirectory "-DCACHET_SOURCE_DIR=${CACHET_SOURCE_DIR}"
-    ${extra_args})
+    -DCACHET_CONSUME_VIA=${MODE} ${extra_args})
 endif()
 
 run_step("build consumer" "${CMAKE_COMMAND}" --build "${consumer_build}" ${config_args})
 
-set(exe "")
-foreach(candidate IN ITEMS
-    "${consumer_build}/cachet_consumer" "${consumer_build}/cachet_consumer.exe"
-    "${consumer_build}/${BUILD_TYPE}/cachet_consumer"
-    "${consumer_build}/${BUILD_TYPE}/cachet_consumer.exe")
-  if(EXISTS "${candidate}" AND NOT IS_DIRECTORY "${candidate}")
-    set(exe "${candidate}")
-    break()
-  endif()
-endforeach()
-if(NOT exe)
-  message(FATAL_ERROR "consumer.${MODE}: built, but no cachet_consumer executable "
-    "found in ${consumer_build}")
-endif()
-run_step("run consumer" "${exe}")
+# The consumer registers one test per executable it built.
+run_step("run consumer"
+  "${CMAKE_CTEST_COMMAND}" --test-dir "${consumer_build}" ${ctest_config_args}
+  --output-on-failure --no-tests=error)
