@@ -1,10 +1,16 @@
-// tests/test_conformance.cpp: the storage conformance suite
-// (storage_conformance.hpp) over lru, dict, dict with a byte coder, and two
+// tests/test_conformance.cpp: the storage conformance kit
+// (<cachet/testing/storage_conformance.hpp>, through the Catch2 adapter in
+// storage_conformance.hpp) over lru, dict, dict with a byte coder, and two
 // storages written here as a user would: a minimal typed one over std::map,
-// and a byte storage with bulk members whose calls are counted.
+// and a byte storage with bulk members whose calls are counted. Then the kit
+// itself: its three fixture forms, its report and options, and deliberately
+// broken stores whose reports must name the laws they break.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <functional>
+#include <stdexcept>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +24,7 @@
 
 #include <cachet/cachet.hpp>
 #include <cachet/coder/cereal_binary.hpp>
+#include <cachet/testing/storage_conformance.hpp>
 
 #include "storage_conformance.hpp"
 
@@ -310,4 +317,170 @@ TEST_CASE("batched: a byte storage without hits or misses still gets one call pe
   CHECK(n.set_many == 0);  // nothing to write: no call
   f.set_many(std::vector<int>{}, std::vector<int>{});
   CHECK(n.set_many == 0);
+}
+
+// ---- the kit: fixture forms, report, options
+
+TEST_CASE("kit: a storage policy, a factory and a fixture object are all fixtures", "[conformance][kit]") {
+  using cachet::testing::check_storage;
+  STATIC_REQUIRE(cachet::testing::storage_fixture<cachet::lru>);
+  STATIC_REQUIRE(cachet::testing::storage_fixture<lru_fixture>);
+  STATIC_REQUIRE(cachet::testing::storage_fixture<std::function<cachet::dict()>>);
+  STATIC_REQUIRE_FALSE(cachet::testing::storage_fixture<int>);
+  STATIC_REQUIRE_FALSE(cachet::testing::storage_fixture<cachet::expire_after_write>);
+
+  const auto by_policy = check_storage(map_storage{});
+  INFO(by_policy.summary());
+  CHECK(by_policy.ok());
+  CHECK(by_policy.storage == "map");  // no `name` member: the store's name()
+
+  int made = 0;
+  const auto by_factory = check_storage([&made] {
+    ++made;
+    return counting_bytes{};
+  });
+  INFO(by_factory.summary());
+  CHECK(by_factory.ok());
+  CHECK(made > 20);  // a fresh policy per cache
+  CHECK(std::ranges::find(by_factory.laws, "store.bulk") != by_factory.laws.end());
+
+  const auto by_fixture = check_storage(dict_bytes_fixture{}, {.name = "labelled"});
+  INFO(by_fixture.summary());
+  CHECK(by_fixture.ok());
+  CHECK(by_fixture.storage == "labelled");
+  CHECK(by_fixture.laws.size() == 25u);  // every law but store.bulk: dict has no bulk members
+  CHECK(by_fixture.skipped.size() == 1u);
+  CHECK(by_fixture.checks > 350u);
+  CHECK_NOTHROW(cachet::testing::require_storage_conformance(lru_fixture{}));
+}
+
+TEST_CASE("kit: options.skip leaves laws out by id or prefix", "[conformance][kit]") {
+  const auto report = cachet::testing::check_storage(cachet::dict{}, {.skip = {"expiry", "store.touch", "bulk.e"}});
+  CHECK(report.ok());
+  CHECK(std::ranges::find(report.laws, "store.touch") == report.laws.end());
+  CHECK(std::ranges::find(report.laws, "expiry.after_write") == report.laws.end());
+  CHECK(std::ranges::find(report.laws, "bulk.empty") != report.laws.end());  // a prefix ends at a dot
+  CHECK(std::ranges::find(report.laws, "store.get") != report.laws.end());
+  CHECK(std::ranges::count_if(report.skipped, [](const std::string& s) { return s.starts_with("expiry."); }) == 3);
+}
+
+// ---- the kit can fail: stores that break one law each
+
+enum class flaw {
+  none,
+  touch_does_nothing,    // touch answers, but keeps the old deadline
+  get_ignores_deadline,  // get serves expired entries
+  erase_returns_true,    // erase claims a removal every time
+  clear_throws,          // clear throws instead of clearing
+};
+
+template <flaw Flaw>
+struct flawed_storage {
+  using cachet_family = cachet::family::storage;
+  static constexpr bool typed = true;
+
+  template <class Spec>
+  class store_type {
+   public:
+    using key_type = typename Spec::key_type;
+    using value_type = typename Spec::value_type;
+
+    explicit store_type(const flawed_storage&) {}
+
+    const value_type* get(const key_type& key, cachet::time_point now) {
+      const auto it = map_.find(key);
+      if (it == map_.end()) return nullptr;
+      if (Flaw != flaw::get_ignores_deadline && it->second.second <= now) return nullptr;
+      return &it->second.first;
+    }
+    void set(key_type&& key, value_type&& value, cachet::time_point deadline) {
+      map_.insert_or_assign(std::move(key), std::pair{std::move(value), deadline});
+    }
+    bool erase(const key_type& key) { return map_.erase(key) != 0 || Flaw == flaw::erase_returns_true; }
+    bool contains(const key_type& key, cachet::time_point now) {
+      const auto it = map_.find(key);
+      return it != map_.end() && now < it->second.second;
+    }
+    bool touch(const key_type& key, cachet::time_point now, cachet::time_point deadline) {
+      if (!contains(key, now)) return false;
+      if (Flaw != flaw::touch_does_nothing) map_.at(key).second = deadline;
+      return true;
+    }
+    std::size_t size() const { return map_.size(); }
+    void clear() {
+      if (Flaw == flaw::clear_throws) throw std::runtime_error("clear is not implemented");
+      map_.clear();
+    }
+    std::string name() const { return "flawed map"; }
+
+   private:
+    std::map<key_type, std::pair<value_type, cachet::time_point>> map_;
+  };
+};
+
+bool mentions(const std::vector<std::string>& laws, const std::string& law) {
+  return std::ranges::find(laws, law) != laws.end();
+}
+
+TEST_CASE("kit: a correct store passes; each broken law is named in the report", "[conformance][kit]") {
+  using cachet::testing::check_storage;
+  const auto sound = check_storage(flawed_storage<flaw::none>{});
+  INFO(sound.summary());
+  REQUIRE(sound.ok());
+
+  SECTION("touch that does nothing") {
+    const auto r = check_storage(flawed_storage<flaw::touch_does_nothing>{});
+    INFO(r.summary());
+    CHECK_FALSE(r.ok());
+    CHECK(r.failed("store.touch"));
+    CHECK(r.failed("expiry"));  // expire_after_write renews on touch; expire_after_access on every hit
+    CHECK(r.failed("expiry.after_access"));
+    CHECK_FALSE(r.failed("store.get"));
+    CHECK_FALSE(r.failed("store.erase"));
+    CHECK_FALSE(r.failed("single_key"));
+  }
+  SECTION("get that ignores the deadline") {
+    const auto r = check_storage(flawed_storage<flaw::get_ignores_deadline>{});
+    INFO(r.summary());
+    CHECK(r.failed("store.get"));
+    CHECK(r.failed("expiry.after_write"));
+    CHECK_FALSE(r.failed("store.erase"));
+    CHECK_FALSE(r.failed("store.contains"));
+    const auto& first = *std::ranges::find(r.failures, std::string("store.get"), &cachet::testing::conformance_failure::law);
+    CHECK(first.check == "p.get(1, d) == std::nullopt");  // the check as written, and what was seen
+    CHECK(first.message == "saw \"one\" == nullopt");
+    CHECK(first.line > 0);
+  }
+  SECTION("erase that always returns true") {
+    const auto r = check_storage(flawed_storage<flaw::erase_returns_true>{});
+    INFO(r.summary());
+    CHECK(r.failed_laws().front() == "store.erase");
+    CHECK(r.failed("store.erase"));
+    CHECK(r.failed("single_key.int"));
+    CHECK_FALSE(r.failed("store.touch"));
+    CHECK_FALSE(r.failed("expiry"));
+  }
+  SECTION("clear that throws: a failure, not an escape") {
+    cachet::testing::conformance_report r;
+    REQUIRE_NOTHROW(r = check_storage(flawed_storage<flaw::clear_throws>{}));
+    INFO(r.summary());
+    CHECK(r.failed("store.clear"));
+    CHECK(r.failed("single_key.string"));
+    CHECK_FALSE(r.failed("store.get"));
+    const auto it = std::ranges::find(r.failures, std::string("store.clear"), &cachet::testing::conformance_failure::law);
+    REQUIRE(it != r.failures.end());
+    CHECK_THAT(it->message, Catch::Matchers::Contains("clear is not implemented"));
+  }
+  SECTION("require_storage_conformance throws the summary") {
+    try {
+      cachet::testing::require_storage_conformance(flawed_storage<flaw::erase_returns_true>{}, {.name = "broken erase"});
+      FAIL("no conformance_error");
+    } catch (const cachet::testing::conformance_error& e) {
+      CHECK_THAT(e.what(), Catch::Matchers::StartsWith("cachet storage conformance: broken erase: "));
+      CHECK_THAT(e.what(), Catch::Matchers::Contains("[store.erase]"));
+      CHECK_FALSE(e.report().ok());
+      CHECK(mentions(e.report().failed_laws(), "store.erase"));
+      CHECK(std::string(e.what()) == e.report().summary());
+    }
+  }
 }
