@@ -3,23 +3,18 @@
 //     a std::unordered_map that keeps deadlines and records every operation
 //     the wrapper asks of it; used with text_key and sliding expiry;
 //   - point: an argument type made usable through cachet::key_traits;
-//   - tile: an argument type adapted with BOOST_HANA_DEFINE_STRUCT;
-//   - decimal_coder: a byte coder (see <cachet/coder.hpp>), compared with
-//     cereal_binary, and what a corrupt stored value raises.
+//   - tile: an argument type adapted with BOOST_HANA_DEFINE_STRUCT.
+// (The byte coder decimal_coder is in examples/custom_coder.cpp.)
 // Exits 1 if anything it claims does not hold.
 //
 // Snippets between `// [name]` markers are copied into docs/;
 // scripts/check_docs.py checks that the copies stay verbatim.
 
-// [headers]
-#include <cachet/cachet.hpp>               // the wrapper, every family, lru, dict
-#include <cachet/coder/cereal_binary.hpp>  // only to store bytes with cereal
-// [headers]
+#include <cachet/cachet.hpp>  // the wrapper, every family, lru, dict
 
 #include <boost/hana/define_struct.hpp>
 
 #include <cctype>
-#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -28,8 +23,6 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,9 +32,12 @@
 // [logging-storage]
 // A typed storage policy: keeps Key -> Value objects in a std::unordered_map,
 // with their deadlines, and records each operation the wrapper asks of it.
+// It keeps objects, so it leaves storage_traits::typed at its default (true),
+// and it is not thread safe (one map, one log), so it leaves
+// storage_traits::thread_safe at its default (false): the wrapper holds the
+// sync policy's lock around every call of its store.
 struct logging_storage {
   using cachet_family = cachet::family::storage;
-  static constexpr bool typed = true;
 
   std::vector<std::string>* log = nullptr;  // where operations are recorded
 
@@ -124,10 +120,20 @@ struct logging_storage {
 // [logging-storage]
 
 // [store-concept]
-// The store for std::string keys and int values, with deadlines:
-static_assert(cachet::store<logging_storage::store_type<
-                  cachet::entry_spec<std::string, int, std::hash<std::string>, std::equal_to<>, true>>>);
+// The store it makes for std::string keys and int values, with deadlines:
+using logging_store = logging_storage::store_type<
+    cachet::entry_spec<std::string, int, std::hash<std::string>, std::equal_to<>, true>>;
+static_assert(cachet::store<logging_store>);
 // [store-concept]
+
+// [storage-traits]
+// What the wrapper reads of it beyond the required members: the defaults,
+// and native_bulk detected as false (it has no get_many), so the *_many
+// operations call get, set and erase once per key, under one lock.
+using logging_traits = cachet::storage_traits<logging_storage>;
+static_assert(logging_traits::typed && !logging_traits::thread_safe && !logging_traits::own_expiry);
+static_assert(!logging_traits::native_bulk<logging_store>);
+// [storage-traits]
 
 // ------------------------------------------------------- argument types
 
@@ -157,29 +163,6 @@ struct tile {
   BOOST_HANA_DEFINE_STRUCT(tile, (int, zoom), (std::string, layer));
 };
 // [hana-struct]
-
-// ---------------------------------------------------------------- a coder
-
-// [decimal-coder]
-// A byte coder for integers: stores them as decimal text.
-struct decimal_coder {
-  using cachet_family = cachet::family::coder;
-
-  template <class T>
-  std::string encode(const T& value) const {
-    return std::to_string(value);
-  }
-
-  template <class T>
-  T decode(std::string_view bytes) const {
-    T value{};
-    const auto [end, error] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), value);
-    if (error != std::errc{} || end != bytes.data() + bytes.size())
-      throw cachet::invalid_data("not a decimal integer: " + std::string(bytes));
-    return value;
-  }
-};
-// [decimal-coder]
 
 namespace {
 
@@ -213,18 +196,6 @@ int tile_calls = 0;
 std::string render(tile t) {
   ++tile_calls;
   return t.layer + "@" + std::to_string(t.zoom);
-}
-
-int count_calls = 0;
-long count_words(std::string_view text) {
-  ++count_calls;
-  long words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    if (c != ' ' && !in_word) ++words;
-    in_word = c != ' ';
-  }
-  return words;
 }
 
 void user_storage() {
@@ -308,50 +279,11 @@ void argument_types() {
   check(tile_names.key(tile{3, "roads"}) == "tile:(3,roads)", "its text form lists its members in parentheses");
 }
 
-void byte_coders() {
-  std::cout << "Byte coders over dict (the byte path, without a server):\n";
-  // [use-decimal-coder]
-  auto counts = cachet::memoize(count_words, cachet::dict{}, decimal_coder{}, cachet::text_key{"words"});
-  long n = counts("to be or not to be");  // 6, stored as the bytes "6" under "words:to be or not to be"
-  // [use-decimal-coder]
-  const std::string* bytes = counts.storage().get(counts.key("to be or not to be"), cachet::time_point{});
-  check(n == 6 && bytes != nullptr && *bytes == "6", "decimal_coder stored the bytes \"6\"");
-  check(counts("to be or not to be") == 6 && count_calls == 1, "the hit decoded them");
-
-  // [invalid-data]
-  counts.storage().set(counts.key("x"), "forty-two", cachet::no_deadline);  // bytes no coder wrote
-  try {
-    counts("x");
-  } catch (const cachet::invalid_data& e) {
-    std::cout << e.what() << '\n';  // cachet: dict: not a decimal integer: forty-two (key words:x)
-  }
-  counts.update("x");  // update() calls the function and overwrites the bad bytes
-  // [invalid-data]
-  bool threw = false;
-  counts.storage().set(counts.key("x"), "forty-two", cachet::no_deadline);
-  try {
-    counts("x");
-  } catch (const cachet::invalid_data& e) {
-    threw = e.reason() == "not a decimal integer: forty-two" && e.storage() == "dict" && e.key() == "words:x";
-  }
-  check(threw, "undecodable bytes raise invalid_data naming the storage and the key");
-  counts.update("x");
-  check(counts("x") == 1, "update() replaced them");
-
-  auto cereal_counts = cachet::memoize(count_words, cachet::dict{}, cachet::cereal_binary{});
-  cereal_counts("to be or not to be");
-  const std::string& framed = *cereal_counts.storage().get(cereal_counts.key("to be or not to be"), cachet::time_point{});
-  check(cereal_counts.key("to be or not to be") == "to be or not to be", "text_key with no prefix starts with the argument");
-  check(framed.size() == 12 + sizeof(long) && framed.substr(0, 2) == "ct" && framed[2] == 1 && framed[3] == 'b',
-        "cereal_binary frames its bytes: \"ct\", version 1, 'b', fingerprint, CRC-32, then the archive");
-}
-
 }  // namespace
 
 int main() {
   user_storage();
   argument_types();
-  byte_coders();
   if (failures != 0) {
     std::cout << failures << " claim(s) did not hold.\n";
     return 1;
