@@ -19,7 +19,7 @@
 //                                             value; required if
 //                                             renews_on_access
 //
-// Laws: deadline(now, v) >= now or the value is not stored; a policy whose
+// Laws: deadline(now, v) > now, or the value is returned but not stored; a policy whose
 // `expires` is false returns no_deadline.
 //
 // Models: never (default), expire_after_write, expire_after_access,

@@ -41,8 +41,9 @@
 #include <utility>
 #include <vector>
 
-// Declares hana::accessors_impl only (cheap): the hook of BOOST_HANA_ADAPT_STRUCT.
-#include <boost/hana/fwd/accessors.hpp>
+// hana::accessors_impl, the hook of BOOST_HANA_ADAPT_STRUCT, with its
+// default (cheap: Hana's core dispatch only).
+#include <boost/hana/accessors.hpp>
 
 #include <cachet/key.hpp>
 

@@ -1,5 +1,6 @@
 // cachet/detail/policy_set.hpp: sorting the policies given to memoize() by
-// family (Boost.Hana): find each family's policy, fill defaults, and reject
+// family (plain fold expressions: cheaper to compile than a Hana set, which
+// this once was): find each family's policy, fill defaults, and reject
 // non-policies, a family named twice and a policy labelled with the wrong
 // family, each with one static_assert whose instantiation names the types.
 #pragma once
@@ -11,38 +12,26 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana/count_if.hpp>
-#include <boost/hana/find_if.hpp>
-#include <boost/hana/optional.hpp>
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
-
 #include <cachet/clock.hpp>
 #include <cachet/policy.hpp>
 #include <cachet/storage.hpp>
 
 namespace cachet::detail {
 
-namespace hana = boost::hana;
-
-template <class Family>
-struct is_of_family {
-  template <class T>
-  constexpr auto operator()(T&&) const {
-    return hana::bool_c<policy_of<typename std::remove_cvref_t<T>::type, Family>>;
-  }
-};
-
 //! How many of Policies belong to Family.
 template <class Family, class... Policies>
-inline constexpr std::size_t family_count =
-    hana::count_if(hana::tuple_t<Policies...>, is_of_family<Family>{});
+inline constexpr std::size_t family_count = (std::size_t{0} + ... + std::size_t{policy_of<Policies, Family>});
 
-//! The policy of Family among Policies, else Default.
 template <class Family, class Default, class... Policies>
-using family_policy_t = typename std::remove_cvref_t<decltype(hana::find_if(
-    hana::tuple_t<Policies...>, is_of_family<Family>{})
-                                                                     .value_or(hana::type_c<Default>))>::type;
+struct find_family_policy : std::type_identity<Default> {};
+template <class Family, class Default, class First, class... Rest>
+struct find_family_policy<Family, Default, First, Rest...>
+    : std::conditional_t<policy_of<First, Family>, std::type_identity<First>,
+                         find_family_policy<Family, Default, Rest...>> {};
+
+//! The (first) policy of Family among Policies, else Default.
+template <class Family, class Default, class... Policies>
+using family_policy_t = typename find_family_policy<Family, Default, Policies...>::type;
 
 //! The value of the policy of Family among `policies`, else a Default{}.
 template <class Family, class Default, class... Policies>
@@ -51,12 +40,13 @@ family_policy_t<Family, Default, Policies...> pick(const Policies&... policies) 
   if constexpr (family_count<Family, Policies...> == 0) {
     return Default{};
   } else {
-    const auto values = hana::make_tuple(std::cref(policies)...);
-    return hana::find_if(values, [](auto ref) {
-             return hana::bool_c<std::is_same_v<std::remove_cvref_t<typename decltype(ref)::type>, Picked>>;
-           })
-        .value()
-        .get();
+    const Picked* found = nullptr;
+    const auto consider = [&found]<class P>(const P& policy) {
+      if constexpr (std::is_same_v<P, Picked>)
+        if (found == nullptr) found = &policy;
+    };
+    (consider(policies), ...);
+    return *found;
   }
 }
 

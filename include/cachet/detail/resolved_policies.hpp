@@ -123,6 +123,13 @@ struct byte_coder_check {
   static constexpr bool reported = true;
 };
 
+// coder_check, instantiated only for a coder that is complete and unusable.
+template <class Coder, class Value>
+struct coder_diagnosis {
+  static_assert(std::conditional_t<usable_coder<Coder, Value>, nothing_to_report, coder_check<Coder, Value>>::reported);
+  static constexpr bool reported = true;
+};
+
 template <bool StringKeys>
 struct byte_key_check {
   static_assert(StringKeys,
@@ -172,7 +179,7 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
   static constexpr bool coder_complete = complete<named_coder>;
   static_assert(byte_coder_check<identity_on_bytes, coder_complete>::reported);
   static constexpr bool checks_coder = !identity_on_bytes && coder_complete && !std::same_as<named_coder, identity>;
-  static_assert(std::conditional_t<checks_coder, coder_check<named_coder, value_type>, nothing_to_report>::reported);
+  static_assert(std::conditional_t<checks_coder, coder_diagnosis<named_coder, value_type>, nothing_to_report>::reported);
   static constexpr bool coder_ok = [] {
     if constexpr (identity_on_bytes || !coder_complete)
       return false;
@@ -188,8 +195,8 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
   // ---- key ----
   using default_key = std::conditional_t<keeps_objects, tuple_key, text_key>;
   using named_key = with_default_key_t<family_policy_t<family::key, default_key, Policies...>, default_key>;
-  static_assert(key_check<named_key, Params...>::reported);
   static constexpr bool key_ok = usable_key<named_key, Params...>;
+  static_assert(std::conditional_t<key_ok, nothing_to_report, key_check<named_key, Params...>>::reported);
   using key_policy_type = std::conditional_t<key_ok, named_key, null_key>;
   using bound_key = typename key_policy_type::template bind<Params...>;
   using key_type = typename bound_key::key_type;
@@ -197,20 +204,22 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
 
   // ---- expiry, clock, sync, bulk, error policy ----
   using named_expiry = family_policy_t<family::expiry, never, Policies...>;
-  static_assert(expiry_check<named_expiry, value_type>::reported);
+  static_assert(std::conditional_t<usable_expiry<named_expiry, value_type>, nothing_to_report,
+                                   expiry_check<named_expiry, value_type>>::reported);
   using expiry_type = std::conditional_t<usable_expiry<named_expiry, value_type>, named_expiry, never>;
   using expiry_traits_type = expiry_traits<expiry_type>;
   using named_clock = family_policy_t<family::clock, system_clock, Policies...>;
-  static_assert(clock_check<named_clock>::reported);
+  static_assert(std::conditional_t<usable_clock<named_clock>, nothing_to_report, clock_check<named_clock>>::reported);
   using clock_type = std::conditional_t<usable_clock<named_clock>, named_clock, system_clock>;
   using named_sync = family_policy_t<family::sync, mutex, Policies...>;
-  static_assert(sync_check<named_sync>::reported);
+  static_assert(std::conditional_t<usable_sync<named_sync>, nothing_to_report, sync_check<named_sync>>::reported);
   using sync_type = std::conditional_t<usable_sync<named_sync>, named_sync, mutex>;
   using named_bulk = family_policy_t<family::bulk, batched, Policies...>;
-  static_assert(bulk_check<named_bulk>::reported);
+  static_assert(std::conditional_t<usable_bulk<named_bulk>, nothing_to_report, bulk_check<named_bulk>>::reported);
   using bulk_type = std::conditional_t<usable_bulk<named_bulk>, named_bulk, batched>;
   using named_error_policy = family_policy_t<family::error_policy, propagate_errors, Policies...>;
-  static_assert(error_policy_check<named_error_policy>::reported);
+  static_assert(std::conditional_t<usable_error_policy<named_error_policy>, nothing_to_report,
+                                   error_policy_check<named_error_policy>>::reported);
   using error_policy_type =
       std::conditional_t<usable_error_policy<named_error_policy>, named_error_policy, propagate_errors>;
 
@@ -219,8 +228,9 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
   using stored_type = std::conditional_t<keeps_objects, value_type, std::string>;
   using spec = entry_spec<key_type, stored_type, typename bound_key::hasher, typename bound_key::key_equal,
                           expiry_traits_type::expires>;
-  static_assert(std::conditional_t<storage_named, storage_check<named_storage, spec>, nothing_to_report>::reported);
   static constexpr bool storage_ok = storage_named && usable_storage<named_storage, spec>;
+  static_assert(std::conditional_t<storage_named && !storage_ok, storage_check<named_storage, spec>,
+                                   nothing_to_report>::reported);
   using storage_type = named_storage;
   using store_type = typename std::conditional_t<storage_ok, lazy_store_for<named_storage, spec>,
                                                  std::type_identity<null_store<spec>>>::type;
