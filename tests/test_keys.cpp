@@ -111,10 +111,13 @@ TEST_CASE("tuple_key: lookup() and make() hash and compare alike for every strin
   const char* c_str = "alpha";
   const std::string_view view = "alpha";
   const std::string str = "alpha";
-  const auto owned = bound.make(str, 3, view);
-  const auto by_c_str = bound.lookup(c_str, 3, c_str);
-  const auto by_view = bound.lookup(view, 3, view);
-  const auto by_str = bound.lookup(str, 3, str);
+  // A lookup refers to its arguments (it is made and used within one call):
+  // they must outlive it, so no temporaries here.
+  const int three = 3;
+  const auto owned = bound.make(str, three, view);
+  const auto by_c_str = bound.lookup(c_str, three, c_str);
+  const auto by_view = bound.lookup(view, three, view);
+  const auto by_str = bound.lookup(str, three, str);
   // lookups of strings are views: nothing is allocated
   STATIC_REQUIRE(std::is_same_v<std::tuple_element_t<0, std::remove_cvref_t<decltype(by_str)>>, std::string_view>);
 
