@@ -32,7 +32,7 @@ cachet::testing::conformance_report check_laws(Fixture&& fixture, cachet::testin
   auto report = cachet::testing::check_storage(std::forward<Fixture>(fixture), std::move(options));
   INFO("storage: " << report.storage << " (" << report.checks << " checks, " << report.laws.size() << " laws)");
   for (const auto& f : report.failures) {
-    INFO("law " << f.law << ", storage_conformance.hpp:" << f.line);
+    INFO("law " << f.law << ", line " << f.line << " of its header (store_laws.hpp for store.*, else wrapper_laws.hpp)");
     FAIL_CHECK(f.check << ": " << f.message);
   }
   CHECK(report.checks > 0u);
