@@ -16,9 +16,12 @@
 //   <table>_cachet_accessed: index on accessed_at, made when a limit is set
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <cachet/storage/sqlite/handle.hpp>
 #include <cachet/errors.hpp>
@@ -81,8 +84,24 @@ inline void sqlite_open_schema(const sqlite_db& db, std::string_view table_name,
   sqlite3_busy_timeout(db.get(), busy_timeout_ms);
   {
     // The first read of the file: a file that is not SQLite fails here.
-    sqlite_stmt wal(db, "PRAGMA journal_mode = WAL", where);
-    sqlite_stmt::run(wal, where).execute();
+    // Switching to WAL needs a lock that SQLite does not wait for with the
+    // busy handler: while another connection opens the same new file it
+    // answers SQLITE_BUSY at once, so retry, with a short backoff, for up to
+    // busy_timeout.
+    const sqlite_stmt wal(db, "PRAGMA journal_mode = WAL", where);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+      try {
+        sqlite_stmt::run(wal, where).execute();
+        break;
+      } catch (const backend_error&) {
+        const int rc = sqlite3_errcode(db.get()) & 0xff;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= give_up) throw;
+      }
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
   }
   db.exec("PRAGMA synchronous = NORMAL", where);
 
