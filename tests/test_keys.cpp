@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cmath>
+#include <limits>
 #include <cstddef>
 #include <deque>
 #include <list>
@@ -857,4 +859,55 @@ TEST_CASE("user argument types: structs adapted with BOOST_HANA_ADAPT_STRUCT", "
   REQUIRE(bound_t::key_equal{}(bound.make(adapted{1, "x"}), bound.make(adapted{1, "x"})));
   REQUIRE(bound_t::hasher{}(bound.make(adapted{1, "x"})) == bound_t::hasher{}(bound.make(adapted{1, "x"})));
   REQUIRE_FALSE(bound_t::key_equal{}(bound.make(adapted{1, "x"}), bound.make(adapted{2, "x"})));
+}
+
+TEST_CASE("float arguments: -0.0 and 0.0 are two keys, every NaN is one", "[keys][float]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double negative_nan = -std::numeric_limits<double>::quiet_NaN();
+  int calls = 0;
+  const auto inverse = [&calls](double x) { return ++calls, 1.0 / x; };
+
+  SECTION("tuple_key (lru)") {
+    auto f = cachet::memoize(inverse, cachet::lru{.capacity = 200});
+    CHECK(f(0.0) == std::numeric_limits<double>::infinity());
+    CHECK(f(-0.0) == -std::numeric_limits<double>::infinity());  // not the stored f(0.0)
+    CHECK(calls == 2);
+    for (int i = 0; i < 100; ++i) f(static_cast<double>(i + 1));  // 100 hot keys
+    calls = 0;
+    for (int i = 0; i < 100; ++i) CHECK(std::isnan(f(i % 2 == 0 ? nan : negative_nan)));
+    CHECK(calls == 1);  // one NaN entry, found by every later NaN call
+    CHECK(f.storage().size() == 103);
+    calls = 0;
+    for (int i = 0; i < 100; ++i) f(static_cast<double>(i + 1));
+    CHECK(calls == 0);  // NaN calls flushed none of them
+  }
+  SECTION("text_key (dict with a byte coder)") {
+    auto f = cachet::memoize(inverse, cachet::dict{}, cachet::cereal_binary{});
+    CHECK(f.key(0.0) != f.key(-0.0));
+    CHECK(f.key(nan) == f.key(negative_nan));
+    CHECK(f.key(nan) == "nan");
+    for (int i = 0; i < 1000; ++i) f(nan);
+    CHECK(calls == 1);
+    CHECK(f.storage().size() == 1);
+    CHECK(f(-0.0) == -std::numeric_limits<double>::infinity());
+    CHECK(f(0.0) == std::numeric_limits<double>::infinity());
+    CHECK(f.storage().size() == 3);
+  }
+  SECTION("inside containers and optionals, and for float") {
+    using bound_t = cachet::tuple_key::bind<const std::vector<double>&, std::optional<float>>;
+    const bound_t bound(cachet::tuple_key{});
+    const bound_t::key_equal equal;
+    const bound_t::hasher hash;
+    const std::optional<float> fnan = std::numeric_limits<float>::quiet_NaN();
+    const std::optional<float> fzero = 0.0f, fnegzero = -0.0f;
+    const std::vector<double> a{nan, 0.0}, b{negative_nan, 0.0}, c{nan, -0.0};
+    CHECK(equal(bound.make(a, fnan), bound.make(b, fnan)));
+    CHECK(hash(bound.make(a, fnan)) == hash(bound.make(b, fnan)));
+    CHECK_FALSE(equal(bound.make(a, fnan), bound.make(c, fnan)));
+    CHECK_FALSE(equal(bound.make(a, fzero), bound.make(a, fnegzero)));
+    CHECK(hash(bound.make(a, fzero)) != hash(bound.make(a, fnegzero)));
+    const cachet::hashed_key::bind<double> hashed(cachet::hashed_key{});
+    CHECK(hashed.make(0.0) != hashed.make(-0.0));
+    CHECK(hashed.make(nan) == hashed.make(negative_nan));
+  }
 }

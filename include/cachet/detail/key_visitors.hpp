@@ -6,14 +6,35 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <cachet/detail/key_walk.hpp>
 
 namespace cachet::detail {
+
+// ---- floating-point arguments ----
+//
+// A key tells apart what a function can tell apart: -0.0 and 0.0 are two
+// keys (1 / x differs), and every NaN is one key (== would make each NaN
+// call a new entry that no later call finds).
+
+template <class T>
+std::size_t float_hash(T v) noexcept {
+  if (v != v) return 0x7ff8'0000'0000'0001u;  // every NaN, whatever its sign and payload
+  if (v == T{}) return std::signbit(v) ? 0x8000'0000'0000'0001u : 0u;
+  return std::hash<T>{}(v);
+}
+
+template <class T>
+bool float_equal(T a, T b) noexcept {
+  if (a != a || b != b) return a != a && b != b;
+  return a == b && std::signbit(a) == std::signbit(b);
+}
 
 // ---- the visitors ----
 
@@ -27,6 +48,8 @@ struct hash_visitor {
   std::size_t leaf(const T& v) {
     if constexpr (traits_hash<T>)
       return key_traits<T>::hash(v);
+    else if constexpr (std::is_floating_point_v<T>)
+      return float_hash(v);
     else if constexpr (std_hashable<T>)
       return std::hash<T>{}(v);
     else
@@ -75,6 +98,8 @@ struct equal_visitor {
   bool leaf(const T& a, const U& b) {
     if constexpr (traits_equal<T> && std::same_as<T, U>)
       return key_traits<T>::equal(a, b);
+    else if constexpr (std::is_floating_point_v<T> && std::same_as<T, U>)
+      return float_equal(a, b);
     else if constexpr (requires { { a == b } -> std::convertible_to<bool>; })
       return a == b;
     else
@@ -131,6 +156,12 @@ inline void append_escaped(std::string& out, std::string_view s) {
 
 template <class T>
 void append_number(std::string& out, T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (v != v) {  // one text for every NaN ("nan", not "-nan")
+      out += "nan";
+      return;
+    }
+  }
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
   out.append(buffer, result.ptr);

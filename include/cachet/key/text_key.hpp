@@ -40,7 +40,7 @@ void append_arguments(std::string& out, const A&... args) {
 }  // namespace detail
 
 //! The key is `prefix:arg1:arg2...`: integers and floats as std::to_chars
-//! writes them, bool as `true`/`false`, enums as their underlying integer,
+//! writes them (every NaN as `nan`), bool as `true`/`false`, enums as their underlying integer,
 //! strings and chars with `\ : , ( ) [ ] ~` escaped by a backslash, pairs,
 //! tuples and Hana structs as `(a,b)`, ranges and maps as `[a,b]` (a map's
 //! elements are `(key,value)`; an empty last element adds a trailing comma:
