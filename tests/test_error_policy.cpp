@@ -1,6 +1,7 @@
 // The error-policy family: propagate_errors (default) and fail_open.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -137,4 +138,89 @@ TEST_CASE("two error policies are rejected at compile time", "[error_policy]") {
   STATIC_REQUIRE(cachet::error_policy<cachet::fail_open>);
   STATIC_REQUIRE(cachet::error_policy<cachet::propagate_errors>);
   STATIC_REQUIRE_FALSE(cachet::error_policy<cachet::lru>);
+}
+
+namespace {
+
+// A storage whose store cannot be opened while `down` is set (a database
+// that is not there yet); counts the attempts.
+struct refusing_storage {
+  using cachet_family = cachet::family::storage;
+  bool* down = nullptr;
+  int* attempts = nullptr;
+
+  template <class Spec>
+  struct store_type : std::map<typename Spec::key_type, typename Spec::value_type> {
+    using key_type = typename Spec::key_type;
+    using value_type = typename Spec::value_type;
+    explicit store_type(const refusing_storage& policy) {
+      ++*policy.attempts;
+      if (*policy.down) throw cachet::backend_error("cannot open", "refusing");
+    }
+    const value_type* get(const key_type& k, cachet::time_point) {
+      const auto it = this->find(k);
+      return it == this->end() ? nullptr : &it->second;
+    }
+    void set(key_type&& k, value_type&& v, cachet::time_point) { this->insert_or_assign(std::move(k), std::move(v)); }
+    bool erase(const key_type& k) { return this->std::map<key_type, value_type>::erase(k) != 0; }
+    bool contains(const key_type& k, cachet::time_point) { return this->count(k) != 0; }
+    bool touch(const key_type& k, cachet::time_point, cachet::time_point) { return this->count(k) != 0; }
+    std::string name() const { return "refusing"; }
+  };
+};
+
+}  // namespace
+
+TEST_CASE("fail_open covers opening: a store that cannot be opened is retried after reopen_after",
+          "[error_policy][open]") {
+  using namespace std::chrono_literals;
+  bool down = true;
+  int attempts = 0, calls = 0;
+  std::vector<std::string> reported;
+  cachet::manual_clock clock;
+  const auto square = [&calls](int x) { return ++calls, x * x; };
+
+  SECTION("propagate_errors: memoize throws") {
+    CHECK_THROWS_AS(cachet::memoize(square, refusing_storage{&down, &attempts}), cachet::backend_error);
+  }
+  SECTION("fail_open: the cache is made, calls are computed and reported, opening is retried") {
+    auto f = cachet::memoize(
+        square, refusing_storage{&down, &attempts}, clock,
+        cachet::fail_open{.on_error = [&](const cachet::error& e) { reported.push_back(e.what()); },
+                          .reopen_after = 10s});
+    CHECK(attempts == 1);
+    CHECK(reported.size() == 1);
+    CHECK(f(3) == 9);
+    CHECK(f(3) == 9);
+    CHECK(calls == 2);  // nothing stored
+    CHECK_FALSE(f.contains(3));
+    CHECK_THROWS_AS(f.storage(), cachet::backend_error);
+    CHECK(attempts == 1);  // not retried before reopen_after
+
+    down = false;
+    clock.advance(9s);
+    CHECK(f(3) == 9);
+    CHECK(attempts == 1);
+    clock.advance(1s);
+    CHECK(f(3) == 9);  // opened now, and stored
+    CHECK(attempts == 2);
+    CHECK(f(3) == 9);
+    CHECK(calls == 4);
+    CHECK(f.contains(3));
+    CHECK(f.storage().size() == 1);
+  }
+  SECTION("fail_open: a failed retry waits reopen_after again") {
+    auto f = cachet::memoize(square, refusing_storage{&down, &attempts}, clock, cachet::fail_open{.reopen_after = 5s});
+    clock.advance(5s);
+    CHECK(f(2) == 4);
+    CHECK(attempts == 2);
+    clock.advance(4s);
+    CHECK(f(2) == 4);
+    CHECK(attempts == 2);
+    down = false;
+    clock.advance(1s);
+    CHECK(f(2) == 4);
+    CHECK(attempts == 3);
+    CHECK(f.get(2) == 4);
+  }
 }

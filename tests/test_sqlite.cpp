@@ -171,6 +171,24 @@ TEST_CASE("sqlite: bad files and paths are backend_errors naming the path", "[sq
   }
 }
 
+TEST_CASE("sqlite: under fail_open a file that cannot be opened does not stop memoize", "[sqlite][bad input]") {
+  temp_dir dir;
+  const fs::path db = dir.path / "cache.db";
+  std::ofstream(db) << std::string(2000, 'x');
+  int calls = 0;
+  std::vector<std::string> reported;
+  const auto twice = [&calls](int x) { return ++calls, 2 * x; };
+  CHECK_THROWS_AS(cachet::memoize(twice, cachet::sqlite{.path = db}), cachet::backend_error);
+  auto f = cachet::memoize(twice, cachet::sqlite{.path = db},
+                           cachet::fail_open{.on_error = [&](const cachet::error& e) { reported.push_back(e.what()); }});
+  REQUIRE(reported.size() == 1);
+  CHECK_THAT(reported[0], Contains("not a database"));
+  CHECK(f(4) == 8);
+  CHECK(f(4) == 8);
+  CHECK(calls == 2);  // served by the function, nothing stored
+  CHECK(fs::file_size(db) == 2000u);  // the file is left as it was
+}
+
 TEST_CASE("sqlite: value bytes that do not decode are invalid_data; other entries stay", "[sqlite][bad input]") {
   temp_dir dir;
   const fs::path db = dir.path / "cache.db";

@@ -103,7 +103,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     return this->guarded([] { return false; },
                          [&] {
                            typename core::guard g(this->lock());
-                           return this->store_.erase(lookup);
+                           return this->store().erase(lookup);
                          });
   }
 
@@ -115,7 +115,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     return this->guarded([] { return false; },
                          [&] {
                            typename core::guard g(this->lock());
-                           return this->store_.contains(lookup, now);
+                           return this->store().contains(lookup, now);
                          });
   }
 
@@ -134,14 +134,16 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   //! [ring: storage] The store, for what the wrapper does not cover (size,
   //! clear, erase_expired). Not locked: under cachet::mutex, use
   //! with_storage from threads.
-  store_type& storage() noexcept { return this->store_; }
-  const store_type& storage() const noexcept { return this->store_; }
+  //! Under a fail-open policy, throws backend_error while the store could
+  //! not be opened.
+  store_type& storage() { return this->store_.get(); }
+  const store_type& storage() const { return this->store_.get(); }
 
   //! Calls fn(storage()) holding the cache's lock, and returns its result.
   template <class F>
   decltype(auto) with_storage(F&& fn) {
     std::lock_guard<typename core::lock_type> g(this->lock());
-    return std::invoke(std::forward<F>(fn), this->store_);
+    return std::invoke(std::forward<F>(fn), this->store_.get());
   }
 };
 

@@ -12,11 +12,18 @@
 //   void report(const cachet::error&) const;   called for each failure that
 //                                       fails open (logging, metrics)
 //
+// Optional, read through cachet::error_policy_traits<P>:
+//   reopen_after    a std::chrono duration member: under a fail-open policy,
+//                   how long after a failed attempt to open the store (when
+//                   the cache is made, or later) it is tried again; default
+//                   1 s. Until it opens, every call fails open.
+//
 // Only backend_error and invalid_data fail open: the function's own
 // exceptions, closed_storage and entry_not_found always propagate.
 // Models: propagate_errors (the default), fail_open.
 #pragma once
 
+#include <chrono>
 #include <concepts>
 
 #include <cachet/errors.hpp>
@@ -30,5 +37,24 @@ concept error_policy = policy_of<P, family::error_policy> && std::copy_construct
                          { P::fails_open } -> std::convertible_to<bool>;
                          p.report(e);
                        };
+
+//! What the wrapper reads of an error policy beyond fails_open and report.
+//! Specialise it (deriving from default_error_policy_traits<P>) for a policy
+//! you cannot change.
+template <class ErrorPolicy>
+struct default_error_policy_traits {
+  //! How long after a failed open the store is tried again (fail-open
+  //! policies only): the policy's `reopen_after` member, else 1 s.
+  static std::chrono::nanoseconds reopen_after(const ErrorPolicy& p) {
+    if constexpr (requires { std::chrono::nanoseconds(p.reopen_after); })
+      return std::chrono::nanoseconds(p.reopen_after);
+    else
+      return std::chrono::seconds{1};
+  }
+};
+
+//! See default_error_policy_traits; specialise this one.
+template <class ErrorPolicy>
+struct error_policy_traits : default_error_policy_traits<ErrorPolicy> {};
 
 }  // namespace cachet

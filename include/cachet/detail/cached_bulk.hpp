@@ -95,9 +95,9 @@ class cached_bulk : public Core {
                   [&] {
                     guard g(this->lock());
                     if constexpr (use_store_bulk) {
-                      this->store_.set_many(std::span(entries));
+                      this->store().set_many(std::span(entries));
                     } else {
-                      for (auto& e : entries) this->store_.set(std::move(e.key), std::move(e.value), e.deadline);
+                      for (auto& e : entries) this->store().set(std::move(e.key), std::move(e.value), e.deadline);
                     }
                   });
   }
@@ -113,10 +113,10 @@ class cached_bulk : public Core {
           std::vector<std::optional<stored_type>> stored;
           guard g(this->lock());
           if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
-            stored = this->store_.get_many(std::span<const key_type>(keys), at);
+            stored = this->store().get_many(std::span<const key_type>(keys), at);
             if constexpr (Core::expiry_traits_type::renews_on_access)
               for (std::size_t i = 0; i < keys.size(); ++i)
-                if (stored[i]) this->store_.touch(keys[i], at, this->expiry_.deadline(at));
+                if (stored[i]) this->store().touch(keys[i], at, this->expiry_.deadline(at));
           } else {
             stored.reserve(keys.size());
             for (const auto& k : keys) stored.push_back(this->find_locked(k, at));
@@ -252,11 +252,11 @@ class cached_bulk : public Core {
       return this->guarded([&] { return std::vector<bool>(keys.size(), false); },
                            [&] {
                              guard g(this->lock());
-                             return this->store_.erase_many(std::span<const key_type>(keys));
+                             return this->store().erase_many(std::span<const key_type>(keys));
                            });
     } else {
       const auto lookups = lookups_of(calls);
-      return each_locked(lookups, [&](const auto& k) { return this->store_.erase(k); });
+      return each_locked(lookups, [&](const auto& k) { return this->store().erase(k); });
     }
   }
 
@@ -265,7 +265,7 @@ class cached_bulk : public Core {
   std::vector<bool> contains_many(const Range& calls) {
     const auto lookups = lookups_of(calls);
     const time_point at = this->now();
-    return each_locked(lookups, [&](const auto& k) { return this->store_.contains(k, at); });
+    return each_locked(lookups, [&](const auto& k) { return this->store().contains(k, at); });
   }
 
   //! [ring: touch_many] Renews each call's live entry; true where there was one.

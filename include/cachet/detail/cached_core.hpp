@@ -17,6 +17,7 @@
 #include <cachet/detail/key_support.hpp>
 #include <cachet/detail/policy_set.hpp>
 #include <cachet/detail/resolved_policies.hpp>
+#include <cachet/detail/store_holder.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {
@@ -81,7 +82,7 @@ class cached_core<Fn, R(Params...), Policies...>
         expiry_(pick_as<family::expiry, expiry_type>(policies...)),
         clock_(pick_as<family::clock, clock_type>(policies...)),
         error_policy_(pick_as<family::error_policy, error_policy_type>(policies...)),
-        store_(pick<family::storage, storage_type>(policies...)) {}
+        store_(pick_as<family::storage, storage_type>(policies...), clock_, error_policy_) {}
 
   // ---- f(args...): 1. the key's lookup form ----
 
@@ -129,10 +130,10 @@ class cached_core<Fn, R(Params...), Policies...>
   // after the lock is released.
   template <class Lookup>
   std::optional<stored_type> find_locked(const Lookup& lookup, time_point now) {
-    auto found = store_.get(lookup, now);
+    auto found = store().get(lookup, now);
     if (!found) return std::nullopt;
     std::optional<stored_type> out(std::in_place, std::move(*found));
-    if constexpr (expiry_traits_type::renews_on_access) store_.touch(lookup, now, expiry_.deadline(now));
+    if constexpr (expiry_traits_type::renews_on_access) store().touch(lookup, now, expiry_.deadline(now));
     return out;
   }
 
@@ -180,7 +181,7 @@ class cached_core<Fn, R(Params...), Policies...>
     guarded([] {},
             [&] {
               guard g(lock());
-              store_.set(std::move(key), std::move(stored), *deadline);
+              store().set(std::move(key), std::move(stored), *deadline);
             });
   }
 
@@ -202,6 +203,10 @@ class cached_core<Fn, R(Params...), Policies...>
   // ---- what every step shares ----
 
   lock_type& lock() const { return lock_.lock; }
+
+  // The store; under a fail-open policy one not opened yet is opened here
+  // (after the reopen delay) or fails open as a backend_error.
+  store_type& store() { return store_.get(clock_, error_policy_); }
 
   // Runs a storage access; under a fail-open error policy a backend_error or
   // invalid_data is reported and `fallback()` answers instead.
@@ -244,16 +249,16 @@ class cached_core<Fn, R(Params...), Policies...>
   template <class Lookup>
   bool touch_locked(const Lookup& lookup, time_point at) {
     if constexpr (expiry_traits_type::value_independent) {
-      return store_.touch(lookup, at, expiry_.deadline(at));
+      return store().touch(lookup, at, expiry_.deadline(at));
     } else {  // the deadline depends on the value
-      auto found = store_.get(lookup, at);
+      auto found = store().get(lookup, at);
       if (!found) return false;
       const auto deadline = write_deadline(decode(*found, lookup), at);
       if (!deadline) {  // the value's time to live is now zero
-        store_.erase(lookup);
+        store().erase(lookup);
         return false;
       }
-      return store_.touch(lookup, at, *deadline);
+      return store().touch(lookup, at, *deadline);
     }
   }
 
@@ -264,7 +269,7 @@ class cached_core<Fn, R(Params...), Policies...>
   [[no_unique_address]] clock_type clock_;
   [[no_unique_address]] error_policy_type error_policy_;
   [[no_unique_address]] mutable lock_holder<lock_type> lock_;
-  store_type store_;
+  store_holder<store_type, storage_type, error_policy_type::fails_open> store_;
 };
 
 }  // namespace cachet::detail

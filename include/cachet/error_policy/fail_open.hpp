@@ -1,6 +1,7 @@
 // cachet/error_policy/fail_open.hpp: a failing cache behaves as an empty one.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include <cachet/error_policy.hpp>
@@ -15,11 +16,18 @@ namespace cachet {
 //! `on_error`, if set:
 //!
 //!     cachet::fail_open{.on_error = [](const cachet::error& e) { log(e.what()); }}
+//!
+//! A store that cannot be opened (a database file that is not one, a root
+//! that cannot be made) does not make memoize throw either: the failure is
+//! reported, calls fail open, and opening is tried again `reopen_after` the
+//! last attempt (on the cache's clock).
 struct fail_open {
   using cachet_family = family::error_policy;
   static constexpr bool fails_open = true;
 
-  std::function<void(const error&)> on_error;
+  std::function<void(const error&)> on_error = nullptr;
+  //! How long after a failed open the store is tried again.
+  std::chrono::milliseconds reopen_after{1000};
 
   void report(const error& e) const {
     if (on_error) on_error(e);
