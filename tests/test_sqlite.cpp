@@ -189,6 +189,23 @@ TEST_CASE("sqlite: under fail_open a file that cannot be opened does not stop me
   CHECK(fs::file_size(db) == 2000u);  // the file is left as it was
 }
 
+TEST_CASE("sqlite: a database file deleted while open is made again by the next write", "[sqlite][bad input]") {
+  temp_dir dir;
+  const fs::path db = dir.path / "cache.db";
+  store s(cachet::sqlite{.path = db, .table = "t"});
+  s.set("before", "1", cachet::no_deadline);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  REQUIRE_FALSE(fs::exists(db));
+  s.set("after", "2", cachet::no_deadline);  // not into the deleted file
+  REQUIRE(fs::exists(db));
+  const std::string after = "after";
+  CHECK(raw_db(db).query("SELECT value FROM t WHERE key = ?1", &after) == "2");
+  CHECK(s.get("after", t0) == std::optional<std::string>("2"));
+  CHECK(s.get("before", t0) == std::nullopt);  // it went with the file
+  store other(cachet::sqlite{.path = db, .table = "t"});  // another connection sees the write
+  CHECK(other.get("after", t0) == std::optional<std::string>("2"));
+}
+
 TEST_CASE("sqlite: value bytes that do not decode are invalid_data; other entries stay", "[sqlite][bad input]") {
   temp_dir dir;
   const fs::path db = dir.path / "cache.db";

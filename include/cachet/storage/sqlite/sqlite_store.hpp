@@ -54,8 +54,9 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
         throw backend_error("cannot create the directory " + path.parent_path().string() + ": " + ec.message(),
                             name_);
     }
-    const auto busy_ms = std::clamp<std::int64_t>(policy.busy_timeout.count(), 0, INT32_MAX);
-    state_ = std::make_unique<state>(path.string(), table_, limited(), static_cast<int>(busy_ms), name_);
+    path_ = path.string();
+    busy_ms_ = static_cast<int>(std::clamp<std::int64_t>(policy.busy_timeout.count(), 0, INT32_MAX));
+    state_ = std::make_unique<state>(path_, table_, limited(), busy_ms_, name_);
   }
 
   std::optional<std::string> get(std::string_view key, time_point now) {
@@ -77,7 +78,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   }
 
   void set(std::string_view key, std::string_view value, time_point deadline) {
-    state& s = live();
+    state& s = writable();
     if (!limited()) return put(s, key, value, deadline);
     sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
     put(s, key, value, deadline);
@@ -86,7 +87,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   }
 
   bool erase(std::string_view key) {
-    return sqlite_stmt::run(live().erase, name_).blob(1, key).execute() > 0;
+    return sqlite_stmt::run(writable().erase, name_).blob(1, key).execute() > 0;
   }
 
   bool contains(std::string_view key, time_point now) {
@@ -95,7 +96,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   }
 
   bool touch(std::string_view key, time_point now, time_point deadline) {
-    state& s = live();
+    state& s = writable();
     return sqlite_stmt::run(s.touch, name_)
                .blob(1, key)
                .integer(2, to_unix_ns(now))
@@ -156,7 +157,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
 
   //! Writes every entry in one transaction (all or none).
   void set_many(std::span<entry<std::string, std::string>> entries) {
-    state& s = live();
+    state& s = writable();
     if (entries.empty()) return;
     sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
     for (const auto& e : entries) put(s, e.key, e.value, e.deadline);
@@ -166,7 +167,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
 
   //! Erases every key in one transaction; true where a row was removed.
   std::vector<bool> erase_many(std::span<const std::string> keys) {
-    state& s = live();
+    state& s = writable();
     std::vector<bool> out;
     out.reserve(keys.size());
     if (keys.empty()) return out;
@@ -191,10 +192,10 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   //! Deletes the rows expired at `now`; returns how many.
   std::size_t erase_expired(time_point now) {
     return static_cast<std::size_t>(
-        sqlite_stmt::run(live().erase_expired, name_).integer(1, to_unix_ns(now)).execute());
+        sqlite_stmt::run(writable().erase_expired, name_).integer(1, to_unix_ns(now)).execute());
   }
 
-  void clear() { sqlite_stmt::run(live().clear, name_).execute(); }
+  void clear() { sqlite_stmt::run(writable().clear, name_).execute(); }
 
   //! "sqlite <path> table <table>": the prefix of every error's message.
   const std::string& name() const noexcept { return name_; }
@@ -247,6 +248,20 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
 
   state& live() const {
     if (!state_) throw closed_storage("the storage is closed (or was moved from)", name_);
+    return *state_;
+  }
+
+  // The connection for a write. If the database file was deleted or
+  // renamed since it was opened, writes would go to a file nobody can open
+  // again: the connection is reopened first, on a new file at the path (one
+  // stat per write; reads keep the connection they have).
+  state& writable() {
+    state& s = live();
+    int moved = 0;
+    if (sqlite3_file_control(s.db.get(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+      state_.reset();  // close the old file before the new one is made
+      state_ = std::make_unique<state>(path_, table_, limited(), busy_ms_, name_);
+    }
     return *state_;
   }
 
@@ -317,6 +332,8 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   std::int64_t max_entries_;
   std::int64_t max_bytes_;
   std::string table_;
+  std::string path_;
+  int busy_ms_ = 0;
   std::unique_ptr<state> state_;
 };
 
