@@ -8,13 +8,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +70,35 @@ std::string value_for(int i, std::size_t size = 40) {
   std::string v = "value " + std::to_string(i) + " ";
   while (v.size() < size) v += static_cast<char>('a' + (v.size() + static_cast<std::size_t>(i)) % 26);
   return v;
+}
+
+// Replaces `path` with `bytes`.
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// Makes `path` `size` bytes long; past its content, a hole (no disk used).
+void make_sparse(const std::string& path, std::uint64_t size) {
+  if (!fs::exists(path)) write_file(path, "");
+  REQUIRE(::truncate(path.c_str(), static_cast<off_t>(size)) == 0);
+}
+
+// An entry header for `key` whose key and value lengths are the ones given.
+std::string header_claiming(const std::string& key, std::uint64_t key_size, std::uint64_t value_size) {
+  std::string bytes = cachet::detail::files_encode(key, "", std::numeric_limits<std::int64_t>::max());
+  cachet::detail::files_put_u64(bytes.data() + 16, key_size);
+  cachet::detail::files_put_u64(bytes.data() + 24, value_size);
+  return bytes;
+}
+
+constexpr std::uint64_t gib = std::uint64_t{1} << 30;
+
+// Seconds that fn() takes.
+template <class Fn>
+double seconds_of(Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -141,7 +173,17 @@ TEST_CASE("files: bad entry files are invalid_data naming the file; others stay"
     file.seekp(-1, std::ios::end);
     file.put('\x7f');
   }
+  SECTION("a flipped key byte") {
+    header_whole = true;
+    std::fstream file(two, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(36);
+    file.put('3');  // the key now reads "3": only the checksum tells
+  }
+  const auto before = fs::last_write_time(two);
   CHECK_THAT(message_of<cachet::invalid_data>([&] { f.get(2); }), Contains(two) && Contains("(key 2)"));
+  CHECK_THAT(message_of<cachet::invalid_data>([&] { f.contains(2); }), Contains(two) && Contains("(key 2)"));
+  CHECK_THAT(message_of<cachet::invalid_data>([&] { f.touch(2); }), Contains(two) && Contains("(key 2)"));
+  CHECK(fs::last_write_time(two) == before);  // touch wrote nothing
   CHECK_THROWS_AS(f(2), cachet::invalid_data);
   CHECK_THROWS_AS(f.get_many(std::vector<int>{1, 2}), cachet::invalid_data);
   CHECK(f.get(1) == opt("one"));
@@ -154,6 +196,224 @@ TEST_CASE("files: bad entry files are invalid_data naming the file; others stay"
   std::ofstream(two, std::ios::trunc) << "bad again";
   CHECK(f.erase(2));  // erase removes a bad file
   CHECK_FALSE(fs::exists(two));
+}
+
+TEST_CASE("files: erase removes an entry whose key bytes are corrupt, keeps another key's", "[files][bad input]") {
+  temp_dir dir;
+  store s(cachet::files{.root = dir.path});
+  s.set("a", "value of a", cachet::no_deadline);
+  fs::copy_file(s.file_of("a"), s.file_of("b"));  // a whole entry of another key
+  CHECK_FALSE(s.erase("b"));
+  {
+    std::fstream file(s.file_of("b"), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(-1, std::ios::end);
+    file.put('\x7f');
+  }
+  CHECK(s.erase("b"));  // corrupt: removed
+  CHECK_FALSE(fs::exists(s.file_of("b")));
+  CHECK(s.get("a", t0) == opt("value of a"));
+}
+
+TEST_CASE("files: a huge entry file is invalid_data from its size, never read", "[files][bad input][limit]") {
+  temp_dir dir;
+  store s(cachet::files{.root = dir.path});  // max_entry_bytes: 64 MiB
+  CHECK(cachet::files{}.max_entry_bytes == 64u << 20);
+  s.set("other", "kept", cachet::no_deadline);
+  const std::string path = s.file_of("k");
+
+  SECTION("100 GB of zeros") { make_sparse(path, 100 * gib); }
+  SECTION("a whole header whose lengths fit a 100 GB file") {
+    write_file(path, header_claiming("k", 1, 100 * gib - 37) + "k");
+    make_sparse(path, 100 * gib);
+  }
+  SECTION("just over the limit") {
+    write_file(path, header_claiming("k", 1, (64u << 20) - 36) + "k");
+    make_sparse(path, (64u << 20) + 1);
+  }
+  const double took = seconds_of([&] {
+    CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }),
+               Contains(path) && Contains("over max_entry_bytes (67108864)") && Contains("(key k)"));
+    CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+    CHECK_THROWS_AS(s.touch("k", t0, cachet::no_deadline), cachet::invalid_data);
+    CHECK_THROWS_AS(s.get_many(std::vector<std::string>{"other", "k"}, t0), cachet::invalid_data);
+    CHECK(s.count(t0) == 1u);  // not a live entry
+    CHECK(s.erase_expired(t0 + 1000h) == 0u);
+    CHECK(s.size() == 2u);
+  });
+  CHECK(took < 10.0);  // from fstat, not by reading 100 GB
+  CHECK(s.get("other", t0) == opt("kept"));
+  CHECK(s.erase("k"));
+  CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("files: header lengths that disagree with the file are invalid_data, with or without a limit",
+          "[files][bad input][limit]") {
+  const std::size_t limit = GENERATE(std::size_t{64} << 20, std::size_t{0});
+  temp_dir dir;
+  store s(cachet::files{.root = dir.path, .max_entry_bytes = limit});
+  const std::string path = s.file_of("k");
+  constexpr std::uint64_t huge = std::numeric_limits<std::uint64_t>::max();
+
+  SECTION("a small file claiming a huge value") { write_file(path, header_claiming("k", 1, huge / 2) + "kv"); }
+  SECTION("lengths whose sum wraps around") { write_file(path, header_claiming("k", huge, 38) + "kv"); }
+  SECTION("a 100 GB file (sparse) whose header claims a small value") {
+    write_file(path, header_claiming("k", 1, 1) + "kv");
+    make_sparse(path, 100 * gib);
+  }
+  SECTION("a 100 GB file (sparse) of zeros") { make_sparse(path, 100 * gib); }
+  const double took = seconds_of([&] {
+    const std::string message = message_of<cachet::invalid_data>([&] { s.get("k", t0); });
+    CHECK_THAT(message, Contains(path));
+    if (limit == 0 || fs::file_size(path) < limit)
+      CHECK_THAT(message, Contains("does not match its header") || Contains("not a cachet entry file"));
+    else
+      CHECK_THAT(message, Contains("over max_entry_bytes"));
+    CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+    CHECK_THROWS_AS(s.touch("k", t0, cachet::no_deadline), cachet::invalid_data);
+    CHECK(s.count(t0) == 0u);
+  });
+  CHECK(took < 10.0);  // the header is checked before the rest is read
+  CHECK(s.erase("k"));
+  s.set("k", "v", cachet::no_deadline);
+  CHECK(s.get("k", t0) == opt("v"));
+}
+
+TEST_CASE("files: max_entry_bytes bounds what is read and what is written", "[files][limit]") {
+  temp_dir dir;
+  const cachet::files small{.root = dir.path, .max_entry_bytes = 1000};
+  store s(small);
+  const std::string fits(1000 - 36 - 1, 'x');  // header + key "k" + value: exactly the limit
+  s.set("k", fits, cachet::no_deadline);
+  CHECK(s.get("k", t0) == opt(fits));
+  CHECK(s.touch("k", t0, cachet::no_deadline));
+
+  // One byte more is not stored, and the key's old entry goes: no stale value.
+  CHECK_THAT(message_of<cachet::backend_error>([&] { s.set("k", fits + "x", cachet::no_deadline); }),
+             Contains("over max_entry_bytes (1000)") && Contains("(key k)"));
+  CHECK(s.get("k", t0) == std::nullopt);
+  std::vector<cachet::entry<std::string, std::string>> batch{{"big", fits + "x", cachet::no_deadline}};
+  CHECK_THROWS_AS(s.set_many(batch), cachet::backend_error);
+
+  // An entry a store with a larger limit wrote is invalid_data to this one.
+  store unlimited(cachet::files{.root = dir.path, .max_entry_bytes = 0});
+  const std::string large(1 << 20, 'y');  // past files_one_read_bytes: header read first
+  unlimited.set("large", large, cachet::no_deadline);
+  CHECK(unlimited.get("large", t0) == opt(large));
+  CHECK(unlimited.contains("large", t0));
+  CHECK_THROWS_AS(s.get("large", t0), cachet::invalid_data);
+  CHECK(s.erase("large"));
+}
+
+TEST_CASE("files: fail_open computes past a huge corrupt entry and reports it", "[files][bad input][limit]") {
+  temp_dir dir;
+  int calls = 0;
+  std::vector<std::string> reported;
+  auto f = cachet::memoize([&calls](int x) { ++calls; return 2 * x; }, cachet::files{.root = dir.path},
+                           cachet::fail_open{.on_error = [&](const cachet::error& e) {
+                             CHECK(dynamic_cast<const cachet::invalid_data*>(&e) != nullptr);
+                             reported.push_back(e.what());
+                           }});
+  const std::string path = f.storage().file_of(f.key(7));
+  write_file(path, header_claiming(f.key(7), f.key(7).size(), 100 * gib));
+  make_sparse(path, 100 * gib);
+  CHECK_FALSE(f.contains(7));
+  CHECK_FALSE(f.touch(7));
+  CHECK(f(7) == 14);  // computed, and stored over the bad file
+  CHECK(calls == 1);
+  REQUIRE(reported.size() == 3u);
+  CHECK_THAT(reported.back(), Contains(path) && Contains("max_entry_bytes"));
+  CHECK(fs::file_size(path) < 1000u);
+  CHECK(f(7) == 14);
+  CHECK(calls == 1);  // served from the new entry
+  CHECK(reported.size() == 3u);
+
+  // A checksum failure too: contains is false, get a miss, each reported.
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(-1, std::ios::end);
+    file.put('\x7f');
+  }
+  CHECK_FALSE(f.contains(7));
+  CHECK_FALSE(f.get(7).has_value());
+  CHECK(reported.size() == 5u);
+  CHECK_THAT(reported.back(), Contains("checksum mismatch"));
+}
+
+TEST_CASE("files: only cachet errors leave a store", "[files][bad input]") {
+  temp_dir dir;
+  const std::string storage = "files " + dir.path.string();
+  const auto guard = [&](auto fn) {
+    return [&, fn] { cachet::detail::files_guard(storage, [] { return std::string("/the/file"); }, "k", fn); };
+  };
+  const auto fs_error = guard([] {
+    throw fs::filesystem_error("directory_iterator", "/the/file", std::make_error_code(std::errc::permission_denied));
+  });
+  CHECK_THAT(message_of<cachet::backend_error>(fs_error), Contains("/the/file") && Contains(storage) && Contains("(key k)"));
+  const auto sys_error = guard([] { throw std::system_error(std::make_error_code(std::errc::io_error), "read"); });
+  CHECK_THAT(message_of<cachet::backend_error>(sys_error), Contains("/the/file"));
+  const auto no_memory = guard([] { throw std::bad_alloc(); });
+  CHECK_THAT(message_of<cachet::backend_error>(no_memory), Contains("out of memory at /the/file"));
+  CHECK_THROWS_AS(guard([] { throw cachet::invalid_data("bad"); })(), cachet::invalid_data);
+  CHECK_THROWS_AS(guard([] { throw cachet::closed_storage("closed"); })(), cachet::closed_storage);
+  CHECK(cachet::detail::files_guard(storage, [] { return std::string(); }, "", [] { return 5; }) == 5);
+}
+
+TEST_CASE("files: a directory or a FIFO with an entry's name; a root gone or not a directory", "[files][bad input]") {
+  temp_dir dir;
+  const fs::path root = dir.path / "cache";
+  store s(cachet::files{.root = root});
+  s.set("a", "1", cachet::no_deadline);
+
+  SECTION("a directory at the entry's path") {
+    const std::string path = s.file_of("k");
+    fs::create_directory(path);
+    CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }), Contains(path) && Contains("not a regular file"));
+    CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+    CHECK_THAT(message_of<cachet::backend_error>([&] { s.touch("k", t0, cachet::no_deadline); }),
+               Contains(path) && Contains("Is a directory"));  // touch opens to write
+    CHECK_THAT(message_of<cachet::backend_error>([&] { s.erase("k"); }), Contains(path));
+    CHECK_THAT(message_of<cachet::backend_error>([&] { s.set("k", "v", cachet::no_deadline); }), Contains(path));
+    CHECK(s.count(t0) == 1u);
+    CHECK(s.get("a", t0) == opt("1"));
+  }
+  SECTION("a FIFO at the entry's path: no read blocks") {
+    const std::string path = s.file_of("k");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }), Contains(path) && Contains("not a regular file"));
+    CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+    CHECK_THROWS_AS(s.touch("k", t0, cachet::no_deadline), cachet::invalid_data);
+    CHECK(s.count(t0) == 1u);
+    CHECK(s.erase("k"));
+    CHECK_FALSE(fs::exists(path));
+  }
+  SECTION("the root removed: an empty cache") {
+    fs::remove_all(root);
+    CHECK(s.size() == 0u);
+    CHECK(s.count(t0) == 0u);
+    CHECK(s.erase_expired(t0) == 0u);
+    s.clear();
+    CHECK_FALSE(s.contains("a", t0));
+    CHECK_FALSE(s.touch("a", t0, cachet::no_deadline));
+    CHECK_FALSE(s.erase("a"));
+  }
+  SECTION("the root replaced by a file: backend_error naming it") {
+    fs::remove_all(root);
+    write_file(root, "a file");
+    CHECK_THAT(message_of<cachet::backend_error>([&] { s.get("a", t0); }), Contains(s.file_of("a")));
+    CHECK_THROWS_AS(s.contains("a", t0), cachet::backend_error);
+    CHECK_THROWS_AS(s.erase("a"), cachet::backend_error);
+    CHECK_THAT(message_of<cachet::backend_error>([&] { s.size(); }), Contains(root.string()));
+    CHECK_THROWS_AS(s.count(t0), cachet::backend_error);
+    CHECK_THROWS_AS(s.set("a", "2", cachet::no_deadline), cachet::backend_error);
+  }
+  SECTION("the root unreadable (not as root, who reads anything)") {
+    if (::geteuid() != 0) {
+      fs::permissions(root, fs::perms::none);
+      CHECK_THAT(message_of<cachet::backend_error>([&] { s.get("a", t0); }), Contains(s.file_of("a")));
+      CHECK_THAT(message_of<cachet::backend_error>([&] { s.size(); }), Contains(root.string()));
+      fs::permissions(root, fs::perms::owner_all);
+    }
+  }
 }
 
 TEST_CASE("files: value bytes that do not decode are invalid_data naming the storage", "[files][bad input]") {

@@ -5,6 +5,7 @@
 //     auto f = cachet::memoize(slow, cachet::files{.root = "cache/slow", .prefix = "slow-"});
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <type_traits>
@@ -39,10 +40,16 @@ struct files_store_for {
 //!   Readers, other processes included, see the old entry or the new one;
 //!   a killed writer leaves at most a hidden ".<name>.<pid>-<n>.tmp" file,
 //!   which clear() removes.
-//! - A file with our name that is not a whole entry (truncated, foreign,
-//!   corrupt) raises cachet::invalid_data naming it from get, contains and
+//! - Nothing in a file is trusted: its size (fstat) is checked against
+//!   `max_entry_bytes`, then its header (magic, version, lengths) against its
+//!   size, before the rest is read; then its checksum. A file with our name
+//!   that fails (over the limit, truncated, foreign, corrupt, not a regular
+//!   file) raises cachet::invalid_data naming it from get, contains and
 //!   touch; erase removes it; the next set replaces it. Other entries are
 //!   unaffected.
+//! - Every member raises only cachet's errors: a failure of the file system
+//!   (std::filesystem::filesystem_error, std::system_error) or of memory
+//!   (std::bad_alloc) is a cachet::backend_error naming the file or directory.
 //! - size() lists the directory; count(now) and erase_expired(now) also read
 //!   each header. clear() removes only this prefix's entry and temporary
 //!   files: nothing else in the directory is touched.
@@ -60,6 +67,11 @@ struct files {
   //! fsync each entry and the directory before a write returns (slower;
   //! survives power loss, not only a crash of the process).
   bool durable = false;
+  //! The largest entry file (header + key + value) read or written; 0: no
+  //! limit. A larger file is invalid_data, found from its size before any of
+  //! it is read; a larger set is not stored (backend_error, and the key's old
+  //! entry is removed).
+  std::size_t max_entry_bytes = std::size_t{64} << 20;
 
   template <class Spec>
   using store_type = typename detail::files_store_for<Spec>::type;

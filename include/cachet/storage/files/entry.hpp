@@ -15,6 +15,11 @@
 //   32      4     CRC-32 of bytes 16..32, the key and the value (not of
 //                 expires_at, which touch rewrites in place)
 //   36      ...   key, then value; the file ends there
+//
+// A reader trusts none of it: the file's size (fstat) is checked against the
+// store's max_entry_bytes and the header's lengths before any buffer of that
+// size is made, and a file over files_one_read_bytes has its header read and
+// checked before the rest is read.
 #pragma once
 
 #include <cerrno>
@@ -38,6 +43,9 @@ namespace cachet::detail {
 inline constexpr std::size_t files_header_size = 36;
 inline constexpr std::string_view files_magic{"cachetF\x01", 8};
 inline constexpr std::string_view files_suffix = ".cachet";
+//! Files up to this size are read in one pread, header included; larger ones
+//! have their header read and checked first.
+inline constexpr std::uint64_t files_one_read_bytes = 64 * 1024;
 
 //! A stable 64-bit hash of a key (FNV-1a, then MurmurHash3's finalizer):
 //! the same in every process and build, so files outlive the program.
@@ -176,19 +184,27 @@ inline files_fd files_open(const std::string& path, int flags, const std::string
   return files_fd(fd);
 }
 
-//! Reads up to `n` bytes at `offset` (fewer only at the end of the file).
-inline std::string files_read(const files_fd& fd, std::uint64_t offset, std::size_t n, const std::string& path,
-                              const std::string& where) {
-  std::string out(n, '\0');
+//! Reads up to `n` bytes at `offset` into `out`; returns how many (fewer
+//! only at the end of the file).
+inline std::size_t files_read_into(const files_fd& fd, std::uint64_t offset, char* out, std::size_t n,
+                                   const std::string& path, const std::string& where) {
   std::size_t done = 0;
   while (done < n) {
-    const ssize_t got = ::pread(fd.get(), out.data() + done, n - done, static_cast<off_t>(offset + done));
+    const ssize_t got = ::pread(fd.get(), out + done, n - done, static_cast<off_t>(offset + done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw backend_error("cannot read " + path + ": " + files_errno_text(errno), where);
     if (got == 0) break;
     done += static_cast<std::size_t>(got);
   }
-  out.resize(done);
+  return done;
+}
+
+//! Reads up to `n` bytes at `offset` (fewer only at the end of the file).
+//! PRECONDITION: `n` is bounded (a header, or a size checked against the limit).
+inline std::string files_read(const files_fd& fd, std::uint64_t offset, std::size_t n, const std::string& path,
+                              const std::string& where) {
+  std::string out(n, '\0');
+  out.resize(files_read_into(fd, offset, out.data(), n, path, where));
   return out;
 }
 
