@@ -1,14 +1,17 @@
 // Tests of the expiry policies, driven by manual_clock (no test sleeps):
 // expire_after_write, expire_after_access, expire_per_entry, never, huge
-// ttls, and reclamation of expired entries by lru and dict.
+// ttls, time arithmetic (NaN and infinite durations, a saturating
+// manual_clock), and reclamation of expired entries by lru and dict.
 #include <catch2/catch.hpp>
 
 #include <cachet/cachet.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
@@ -17,6 +20,12 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto ns = 1ns;
+
+using seconds_d = std::chrono::duration<double>;
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf_v = std::numeric_limits<double>::infinity();
+constexpr seconds_d nan_s{nan_v};
+constexpr seconds_d inf_s{inf_v};
 
 // A manual clock that counts its reads.
 struct counting_clock {
@@ -206,6 +215,206 @@ TEST_CASE("huge ttls saturate instead of overflowing", "[expiry][overflow]") {
   auto d = cachet::memoize(counted{}, cachet::lru{}, cachet::expire_after_write{1h}, clock);
   d(1);
   REQUIRE(d.contains(1));
+}
+
+TEST_CASE("ceil_saturating and add_saturating: NaN and infinite durations are defined", "[expiry][time]") {
+  using cachet::detail::ceil_saturating;
+  // In a constant expression undefined behaviour does not compile: these
+  // prove that no NaN or out-of-range value reaches an integer conversion.
+  STATIC_REQUIRE(ceil_saturating(nan_s) == cachet::duration::zero());
+  STATIC_REQUIRE(ceil_saturating(inf_s) == cachet::duration::max());
+  STATIC_REQUIRE(ceil_saturating(-inf_s) == cachet::duration::min());
+  STATIC_REQUIRE(ceil_saturating(std::chrono::duration<double, std::nano>(9223372036854775807.0)) ==
+                 cachet::duration::max());
+  STATIC_REQUIRE(ceil_saturating(std::chrono::duration<double, std::nano>(-9223372036854775808.0)) ==
+                 cachet::duration::min());
+  STATIC_REQUIRE(ceil_saturating(std::chrono::hours::max()) == cachet::duration::max());
+  STATIC_REQUIRE(ceil_saturating(std::chrono::hours::min()) == cachet::duration::min());
+  // rounding up, as std::chrono::ceil does
+  STATIC_REQUIRE(ceil_saturating(seconds_d(-1.5)) == -1500ms);
+  STATIC_REQUIRE(ceil_saturating(std::chrono::duration<double, std::nano>(-0.5)) == 0ns);
+  STATIC_REQUIRE(ceil_saturating(std::chrono::duration<double, std::nano>(2.000001)) == 3ns);
+  STATIC_REQUIRE(ceil_saturating(seconds_d(0.1)) == std::chrono::ceil<cachet::duration>(seconds_d(0.1)));
+
+  // the same at run time, in every floating type and unit
+  REQUIRE(ceil_saturating(nan_s) == cachet::duration::zero());
+  REQUIRE(ceil_saturating(std::chrono::duration<float, std::ratio<3600>>(std::numeric_limits<float>::quiet_NaN())) ==
+          cachet::duration::zero());
+  REQUIRE(ceil_saturating(std::chrono::duration<long double, std::pico>(
+              std::numeric_limits<long double>::quiet_NaN())) == cachet::duration::zero());
+  REQUIRE(ceil_saturating(std::chrono::duration<float, std::ratio<3600>>(std::numeric_limits<float>::infinity())) ==
+          cachet::duration::max());
+  REQUIRE(ceil_saturating(std::chrono::duration<long double>(-std::numeric_limits<long double>::infinity())) ==
+          cachet::duration::min());
+
+  const cachet::time_point now = cachet::manual_clock{}.now();
+  REQUIRE(cachet::add_saturating(now, nan_s) == now);  // a NaN adds nothing
+  REQUIRE(cachet::add_saturating(now, inf_s) == cachet::no_deadline);
+  REQUIRE(cachet::add_saturating(now, -inf_s) == cachet::time_point::min());
+  REQUIRE(cachet::add_saturating(cachet::time_point::min(), -1h) == cachet::time_point::min());
+  REQUIRE(cachet::add_saturating(cachet::time_point::min(), std::chrono::hours::min()) == cachet::time_point::min());
+  // a saturated ttl is "forever" from any time, before 1970 too
+  const cachet::time_point before_1970 = cachet::time_point{} - 24h * 365;
+  REQUIRE(cachet::add_saturating(before_1970, std::chrono::hours::max()) == cachet::no_deadline);
+  REQUIRE(cachet::add_saturating(before_1970, inf_s) == cachet::no_deadline);
+  REQUIRE(cachet::expire_after_write{std::chrono::hours::max()}.deadline(before_1970) == cachet::no_deadline);
+  REQUIRE(cachet::add_saturating(now, std::chrono::hours::min()) == cachet::time_point::min());
+}
+
+TEST_CASE("expire_after_write and expire_after_access reject NaN and infinite ttls", "[expiry][time]") {
+  using Catch::Matchers::Contains;
+  REQUIRE_THROWS_AS(cachet::expire_after_write{nan_s}, std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_write{inf_s}, std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_write{-inf_s}, std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_access{nan_s}, std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_access{inf_s}, std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_access{-inf_s}, std::invalid_argument);
+  // the message names the policy
+  REQUIRE_THROWS_WITH(cachet::expire_after_write{nan_s}, Contains("cachet::expire_after_write") && Contains("NaN"));
+  REQUIRE_THROWS_WITH(cachet::expire_after_access{inf_s},
+                      Contains("cachet::expire_after_access") && Contains("infinite"));
+  using float_ms = std::chrono::duration<float, std::milli>;
+  using long_double_days = std::chrono::duration<long double, std::ratio<86400>>;
+  REQUIRE_THROWS_AS(cachet::expire_after_write{float_ms(std::numeric_limits<float>::quiet_NaN())},
+                    std::invalid_argument);
+  REQUIRE_THROWS_AS(cachet::expire_after_access{long_double_days(std::numeric_limits<long double>::infinity())},
+                    std::invalid_argument);
+
+  // huge finite ttls still saturate to "never"
+  REQUIRE(cachet::expire_after_write{seconds_d(1e300)}.ttl == cachet::duration::max());
+  REQUIRE(cachet::expire_after_access{seconds_d(std::numeric_limits<double>::max())}.ttl == cachet::duration::max());
+  REQUIRE_NOTHROW(cachet::expire_after_write{std::chrono::hours::max()});
+
+  // a negative ttl, like zero: returned, not stored
+  cachet::manual_clock clock;
+  counted fn;
+  auto f = cachet::memoize(fn, cachet::lru{}, cachet::expire_after_access{seconds_d(-5)}, clock);
+  REQUIRE(f(2) == 20);
+  REQUIRE_FALSE(f.contains(2));
+  REQUIRE(f(2) == 20);
+  REQUIRE(*fn.calls == 2);
+}
+
+TEMPLATE_TEST_CASE("expire_per_entry: a NaN ttl is not stored, +infinity never expires", "[expiry][per_entry][time]",
+                   cachet::lru, cachet::dict) {
+  cachet::manual_clock clock;
+  counted fn;
+  // value 10: NaN, 20: +infinity, 30: -infinity, else value / 10 seconds
+  const auto ttl_of = [](int v) {
+    switch (v) {
+      case 10: return nan_s;
+      case 20: return inf_s;
+      case 30: return -inf_s;
+      default: return seconds_d(v / 10);
+    }
+  };
+  const cachet::expire_per_entry policy{ttl_of};
+  const cachet::time_point now = clock.now();
+  REQUIRE(policy.deadline(now, 10) == now);  // as a deadline: do not store
+  REQUIRE(policy.deadline(now, 20) == cachet::no_deadline);
+  REQUIRE(policy.deadline(now, 30) == now);
+  REQUIRE(policy.deadline(now, 40) == now + 4s);
+
+  auto f = cachet::memoize(fn, TestType{}, policy, clock);
+  REQUIRE(f(1) == 10);  // the result of the call is never lost
+  REQUIRE_FALSE(f.contains(1));
+  REQUIRE(f(1) == 10);
+  REQUIRE(*fn.calls == 2);
+  REQUIRE(f(2) == 20);
+  REQUIRE(f(3) == 30);
+  REQUIRE_FALSE(f.contains(3));
+  REQUIRE(f(4) == 40);
+  REQUIRE(f.storage().size() == 2);
+  clock.advance(24h * 365 * 200);
+  REQUIRE(f.contains(2));
+  REQUIRE_FALSE(f.contains(4));
+  REQUIRE(f.touch(2));
+  f.set(99, 10);  // set follows the same rule
+  REQUIRE_FALSE(f.contains(99));
+}
+
+TEST_CASE("manual_clock saturates at the ends of time instead of wrapping", "[clock][time]") {
+  const cachet::time_point start = cachet::manual_clock{}.now();
+  {
+    cachet::manual_clock clock;
+    clock.advance(std::chrono::hours::max());
+    REQUIRE(clock.now() == cachet::time_point::max());
+    clock.advance(1ns);  // stays at the end instead of wrapping to the past
+    REQUIRE(clock.now() == cachet::time_point::max());
+    clock.advance(std::chrono::years::max());
+    REQUIRE(clock.now() == cachet::time_point::max());
+    clock.advance(cachet::duration::max());
+    REQUIRE(clock.now() == cachet::time_point::max());
+    clock.advance(inf_s);
+    REQUIRE(clock.now() == cachet::time_point::max());
+  }
+  {
+    cachet::manual_clock clock;
+    clock.advance(inf_s);
+    REQUIRE(clock.now() == cachet::time_point::max());
+    clock.advance(-1s);  // and can come back
+    REQUIRE(clock.now() == cachet::time_point::max() - 1s);
+  }
+  {
+    cachet::manual_clock clock;
+    clock.advance(seconds_d(1e300));
+    REQUIRE(clock.now() == cachet::time_point::max());
+  }
+  {  // back in time, saturating at min
+    cachet::manual_clock clock;
+    clock.advance(-5s);
+    REQUIRE(clock.now() == start - 5s);
+    clock.set(cachet::time_point::min() + 1s);
+    clock.advance(-2s);
+    REQUIRE(clock.now() == cachet::time_point::min());
+    clock.advance(std::chrono::hours::min());
+    REQUIRE(clock.now() == cachet::time_point::min());
+    clock.advance(-inf_s);
+    REQUIRE(clock.now() == cachet::time_point::min());
+  }
+  {  // copies share the saturated time; sub-tick steps round up like ttls
+    cachet::manual_clock clock;
+    const cachet::manual_clock copy = clock;
+    clock.advance(std::chrono::duration<double, std::nano>(0.5));
+    REQUIRE(copy.now() == start + 1ns);
+    clock.advance(std::chrono::duration<long long, std::pico>(1));
+    REQUIRE(copy.now() == start + 2ns);
+    clock.set(cachet::time_point::max() - 1ns);
+    clock.advance(2ns);
+    REQUIRE(copy.now() == cachet::time_point::max());
+  }
+  {  // a NaN step is a mistake: rejected, the clock does not move
+    cachet::manual_clock clock;
+    REQUIRE_THROWS_AS(clock.advance(nan_s), std::invalid_argument);
+    REQUIRE_THROWS_WITH(clock.advance(nan_s), Catch::Matchers::Contains("cachet::manual_clock::advance"));
+    REQUIRE(clock.now() == start);
+  }
+  // advance is noexcept for integer durations, which cannot be NaN
+  cachet::manual_clock clock;
+  const std::chrono::hours integral{1};
+  const seconds_d floating{1};
+  STATIC_REQUIRE(noexcept(clock.advance(integral)));
+  STATIC_REQUIRE_FALSE(noexcept(clock.advance(floating)));
+}
+
+TEST_CASE("a cache on a manual_clock advanced past the end of time", "[expiry][clock][time]") {
+  cachet::manual_clock clock;
+  counted fn;
+  auto f = cachet::memoize(fn, cachet::lru{}, cachet::expire_after_write{1h}, clock);
+  auto never_expires = cachet::memoize(fn, cachet::dict{}, cachet::expire_after_write{std::chrono::hours::max()}, clock);
+  f(1);
+  never_expires(1);
+  clock.advance(std::chrono::hours::max());  // not wrapped into the entry's life
+  REQUIRE(clock.now() == cachet::time_point::max());
+  REQUIRE_FALSE(f.contains(1));
+  // At time_point::max() itself every deadline, no_deadline included, is
+  // reached: nothing is live there, and nothing is stored.
+  REQUIRE_FALSE(never_expires.contains(1));
+  REQUIRE(f(1) == 10);
+  REQUIRE_FALSE(f.contains(1));
+  clock.advance(-1s);  // one second before the end, huge ttls saturate again
+  REQUIRE(never_expires(1) == 10);
+  REQUIRE(never_expires.contains(1));
 }
 
 TEST_CASE("never: the clock is never read; other policies read it", "[expiry][never]") {

@@ -16,9 +16,14 @@ struct expire_after_write {
 
   duration ttl;
 
+  //! `t` is any std::chrono::duration, rounded up to `duration`; one too
+  //! large for it saturates (the entries never expire). A zero or negative
+  //! `t` means values are returned but never stored.
+  //! PRECONDITION: `t` is finite; throws std::invalid_argument if it is NaN
+  //! or infinite.
   template <class Rep, class Period>
   constexpr explicit expire_after_write(std::chrono::duration<Rep, Period> t)
-      : ttl(detail::ceil_saturating(t)) {}
+      : ttl(detail::checked_ttl("cachet::expire_after_write", t)) {}
 
   template <class... Value>
   time_point deadline(time_point now, const Value&...) const noexcept {

@@ -12,7 +12,10 @@ namespace cachet {
 
 //! The time to live of each entry is `ttl_of(value)`, a std::chrono duration,
 //! counted from the write (or touch). A zero or negative duration means the
-//! value is returned but not stored: handy for not caching failures.
+//! value is returned but not stored: handy for not caching failures. A
+//! floating-point duration is taken as it comes, since the function has
+//! already run and its result must not be lost: NaN (and -infinity) means
+//! "returned but not stored", +infinity "never expires".
 //!
 //!     cachet::expire_per_entry{[](const response& r) {
 //!       return r.ok ? std::chrono::minutes{5} : std::chrono::minutes{0};
@@ -29,7 +32,8 @@ struct expire_per_entry {
     requires std::invocable<const TtlOf&, const Value&>
   time_point deadline(time_point now, const Value& value) const {
     const auto ttl = ttl_of(value);
-    if (ttl <= decltype(ttl)::zero()) return now;
+    // A NaN is not <= zero, but it is no ttl either: not stored.
+    if (detail::is_nan(ttl) || ttl <= decltype(ttl)::zero()) return now;
     return add_saturating(now, ttl);
   }
 };
