@@ -9,7 +9,10 @@
 #include <cachet/coder/cereal_portable.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <map>
 #include <optional>
 #include <random>
@@ -265,6 +268,88 @@ TEMPLATE_LIST_TEST_CASE("coders: a valid frame around a garbage payload is a val
     }
   }
   REQUIRE(rejected >= 170);
+}
+
+// ------------------------------------------------- hostile frames, valid checksum
+
+namespace {
+
+// The largest single allocation since reset: hostile length prefixes must
+// not make a reader allocate what they claim.
+std::atomic<std::size_t> largest_allocation{0};
+
+// A frame of `coder` around `payload`, with the fingerprint of T and a
+// correct checksum, so that the payload reaches the archive.
+template <class Coder, class T>
+std::string forged_frame(const Coder& coder, const T& sample, const std::string& payload) {
+  std::string bytes = coder.encode(sample).substr(0, cachet::detail::envelope_size) + payload;
+  cachet::detail::put_u32(bytes.data() + 8, cachet::detail::crc32_of(payload));
+  return bytes;
+}
+
+std::string little_endian_u64(std::uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  return out;
+}
+
+template <class Coder>
+std::string byte_order_flag() {  // cereal_portable's payload starts with the writer's endianness
+  return std::is_same_v<Coder, cachet::cereal_portable> ? std::string(1, '\1') : std::string();
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  std::size_t seen = largest_allocation.load(std::memory_order_relaxed);
+  while (size > seen && !largest_allocation.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
+  }
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEMPLATE_LIST_TEST_CASE("coders: a length prefix larger than the bytes that remain is invalid_data, unallocated",
+                        "[coders][garbage][hostile]", binary_coders) {
+  const TestType coder;
+  const std::string flag = byte_order_flag<TestType>();
+  const auto rejects_without_allocating = [&](const std::string& bytes, auto type_tag) {
+    using T = typename decltype(type_tag)::type;
+    largest_allocation = 0;
+    try {
+      (void)coder.template decode<T>(bytes);
+      FAIL("decoded");
+    } catch (const cachet::invalid_data& e) {
+      CHECK_THAT(e.what(), Catch::Contains("length prefix"));
+    }
+    CHECK(largest_allocation < 64 * 1024);
+  };
+  // A string whose length field says 3 GiB, in a 20-byte frame.
+  rejects_without_allocating(forged_frame(coder, std::string(), flag + little_endian_u64(3ull << 30) + "abc"),
+                             std::type_identity<std::string>{});
+  // A vector<string> of 2^27 elements.
+  rejects_without_allocating(forged_frame(coder, std::vector<std::string>(), flag + little_endian_u64(1ull << 27)),
+                             std::type_identity<std::vector<std::string>>{});
+  // A map whose count is 2^40.
+  rejects_without_allocating(forged_frame(coder, std::map<std::string, int>(), flag + little_endian_u64(1ull << 40)),
+                             std::type_identity<std::map<std::string, int>>{});
+  // An honest value still round-trips.
+  CHECK(coder.template decode<std::vector<std::string>>(coder.encode(std::vector<std::string>{"a", "", "bc"})) ==
+        std::vector<std::string>{"a", "", "bc"});
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: a bool byte other than 0 or 1 is invalid_data", "[coders][garbage][hostile]",
+                        binary_coders) {
+  const TestType coder;
+  const std::string flag = byte_order_flag<TestType>();
+  CHECK(coder.template decode<bool>(forged_frame(coder, true, flag + std::string(1, '\1'))) == true);
+  CHECK(coder.template decode<bool>(forged_frame(coder, true, flag + std::string(1, '\0'))) == false);
+  CHECK_THROWS_AS(coder.template decode<bool>(forged_frame(coder, true, flag + std::string(1, '\2'))),
+                  cachet::invalid_data);
+  CHECK_THROWS_AS(
+      coder.template decode<std::vector<bool>>(forged_frame(coder, std::vector<bool>(), flag + little_endian_u64(2) + "\1\xff")),
+      cachet::invalid_data);
 }
 
 // ---------------------------------------------------------- through the wrapper

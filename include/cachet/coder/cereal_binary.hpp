@@ -7,6 +7,7 @@
 #include <cereal/archives/binary.hpp>
 
 #include <cachet/coder.hpp>
+#include <cachet/coder/cereal/bounded_input.hpp>
 #include <cachet/coder/cereal/envelope.hpp>
 #include <cachet/coder/cereal/types.hpp>
 
@@ -26,7 +27,7 @@ struct cereal_binary {
 
   template <class T>
   T decode(std::string_view bytes) const {
-    return detail::envelope_decode<cereal::BinaryInputArchive, T>('b', bytes);
+    return detail::envelope_decode<detail::bounded_binary_input<false>, T>('b', bytes);
   }
 };
 

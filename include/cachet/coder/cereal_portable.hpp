@@ -7,6 +7,7 @@
 #include <cereal/archives/portable_binary.hpp>
 
 #include <cachet/coder.hpp>
+#include <cachet/coder/cereal/bounded_input.hpp>
 #include <cachet/coder/cereal/envelope.hpp>
 #include <cachet/coder/cereal/types.hpp>
 
@@ -24,7 +25,7 @@ struct cereal_portable {
 
   template <class T>
   T decode(std::string_view bytes) const {
-    return detail::envelope_decode<cereal::PortableBinaryInputArchive, T>('p', bytes);
+    return detail::envelope_decode<detail::bounded_binary_input<true>, T>('p', bytes);
   }
 };
 

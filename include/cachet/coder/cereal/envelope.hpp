@@ -21,6 +21,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 
 #include <boost/crc.hpp>
@@ -98,8 +99,15 @@ T envelope_decode(char archive_id, std::string_view bytes) {
   std::istream stream(&buffer);
   T value{};
   try {
-    InputArchive archive(stream);
-    archive(value);
+    if constexpr (std::is_constructible_v<InputArchive, std::istream&, std::size_t>) {
+      InputArchive archive(stream, payload.size());  // bounded: see bounded_input.hpp
+      archive(value);
+    } else {
+      InputArchive archive(stream);
+      archive(value);
+    }
+  } catch (const invalid_data&) {
+    throw;
   } catch (const std::exception& e) {
     throw invalid_data(std::string("value does not decode: ") + e.what());
   }

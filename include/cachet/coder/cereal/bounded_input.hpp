@@ -1,0 +1,130 @@
+// cachet/coder/cereal/bounded_input.hpp: the input archive that reads
+// cereal_binary and cereal_portable payloads. It reads what cereal's
+// BinaryInputArchive and PortableBinaryInputArchive read, byte for byte, but
+// trusts nothing it reads: a length prefix (cereal's SizeTag: strings,
+// vectors, maps, ...) larger than the bytes that remain is invalid_data
+// before any container is sized from it, so hostile bytes cannot make a
+// reader allocate more than a small multiple of their own size; a bool that
+// is neither 0 nor 1 is invalid_data (reading it would be undefined
+// behaviour).
+//
+// What it cannot check: that an enum holds one of its enumerators (cereal
+// writes the underlying integer), and containers of values that take no
+// bytes at all (empty classes), whose element count no byte bounds: those
+// are rejected when longer than the bytes that remain.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/cereal.hpp>
+
+#include <cachet/errors.hpp>
+
+namespace cachet::detail {
+
+//! Reads a payload of `size` bytes from `stream` (a view_streambuf over it).
+//! Portable: the payload starts with the writer's endianness byte, and
+//! multi-byte values are swapped when it differs from this machine's.
+template <bool Portable>
+class bounded_binary_input
+    : public cereal::InputArchive<bounded_binary_input<Portable>, cereal::AllowEmptyClassElision> {
+ public:
+  bounded_binary_input(std::istream& stream, std::size_t size)
+      : cereal::InputArchive<bounded_binary_input, cereal::AllowEmptyClassElision>(this),
+        stream_(stream),
+        remaining_(size) {
+    if constexpr (Portable) {
+      std::uint8_t little = 0;
+      load_bytes(&little, 1);
+      if (little > 1) throw invalid_data("value does not decode: bad endianness byte");
+      swap_ = (little == 1) != (cereal::portable_binary_detail::is_little_endian() != 0);
+    }
+  }
+
+  //! Reads `size` bytes; with DataSize > 1 on a portable stream of the other
+  //! endianness, swaps each DataSize-byte value.
+  template <std::streamsize DataSize = 1>
+  void loadBinary(void* data, std::streamsize size) {
+    load_bytes(data, static_cast<std::size_t>(size));
+    if constexpr (Portable && DataSize > 1) {
+      if (swap_) {
+        auto* bytes = static_cast<std::uint8_t*>(data);
+        for (std::streamsize i = 0; i < size; i += DataSize)
+          cereal::portable_binary_detail::swap_bytes<DataSize>(bytes + i);
+      }
+    }
+  }
+
+  //! A length prefix read from the stream, checked against what remains:
+  //! each element of a container takes at least one byte.
+  void check_length(std::uint64_t length) const {
+    if (length > remaining_)
+      throw invalid_data("value does not decode: a length prefix of " + std::to_string(length) +
+                         " is larger than the " + std::to_string(remaining_) + " bytes that remain");
+  }
+
+ private:
+  void load_bytes(void* data, std::size_t size) {
+    if (size > remaining_) throw invalid_data("value does not decode: truncated");
+    const auto read = stream_.rdbuf()->sgetn(static_cast<char*>(data), static_cast<std::streamsize>(size));
+    if (read != static_cast<std::streamsize>(size)) throw invalid_data("value does not decode: truncated");
+    remaining_ -= size;
+  }
+
+  std::istream& stream_;
+  std::size_t remaining_;
+  bool swap_ = false;
+};
+
+template <bool Portable, class T>
+  requires std::is_arithmetic_v<T>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, T& t) {
+  if constexpr (std::is_same_v<T, bool>) {
+    std::uint8_t byte = 0;
+    ar.loadBinary(&byte, 1);
+    if (byte > 1) throw invalid_data("value does not decode: a bool byte of " + std::to_string(byte));
+    t = byte == 1;
+  } else {
+    ar.template loadBinary<sizeof(T)>(std::addressof(t), sizeof(t));
+  }
+}
+
+template <bool Portable, class T>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+
+template <bool Portable, class T>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, cereal::SizeTag<T>& t) {
+  ar(t.size);
+  ar.check_length(static_cast<std::uint64_t>(t.size));
+}
+
+template <bool Portable, class T>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, cereal::BinaryData<T>& bd) {
+  using element = std::remove_pointer_t<T>;
+  ar.template loadBinary<sizeof(element)>(bd.data, static_cast<std::streamsize>(bd.size));
+}
+
+}  // namespace cachet::detail
+
+// The output archive each reads (what CEREAL_SETUP_ARCHIVE_TRAITS says one
+// way; the other way, output to input, stays cereal's own reader), so that
+// save_minimal/load_minimal pairs resolve.
+namespace cereal::traits::detail {
+template <>
+struct get_output_from_input<cachet::detail::bounded_binary_input<false>> {
+  using type = cereal::BinaryOutputArchive;
+};
+template <>
+struct get_output_from_input<cachet::detail::bounded_binary_input<true>> {
+  using type = cereal::PortableBinaryOutputArchive;
+};
+}  // namespace cereal::traits::detail
