@@ -104,8 +104,8 @@ int main() {
   auto framed = cachet::memoize(count_words, cachet::dict{}, cachet::cereal_binary{});
   framed("to be or not to be");
   const std::string& cereal_bytes = *framed.storage().get(framed.key("to be or not to be"), cachet::time_point{});
-  check(cereal_bytes.size() == 12 + sizeof(long) && cereal_bytes.substr(0, 2) == "ct",
-        "cereal_binary keeps the same 6 in a 12-byte envelope (\"ct\", version, type, CRCs) and its archive");
+  check(cereal_bytes.size() == 20 + sizeof(long) && cereal_bytes.substr(0, 2) == "ct",
+        "cereal_binary keeps the same 6 in a 20-byte envelope (\"ct\", version, type fingerprint, checksum) and its archive");
 
   if (failures != 0) {
     std::cout << failures << " claim(s) did not hold.\n";

@@ -249,14 +249,14 @@ TEMPLATE_LIST_TEST_CASE("coders: a valid frame around a garbage payload is a val
   // Rebuilds the frame (cachet/coder/cereal/envelope.hpp) with a correct
   // checksum, so the garbage reaches cereal itself.
   const TestType coder;
-  const std::string header = coder.encode(0).substr(0, 8);  // magic, version, archive, fingerprint of int
+  const std::string header = coder.encode(0).substr(0, cachet::detail::envelope_size);  // fingerprint of int
   int rejected = 0;
   for (unsigned seed = 0; seed < 200; ++seed) {
     std::mt19937 rng(seed);
     std::string payload(seed % 9, '\0');
     for (char& c : payload) c = static_cast<char>(rng());
-    std::string bytes = header + "0000" + payload;
-    cachet::detail::put_u32(bytes.data() + 8, cachet::detail::crc32_of(payload));
+    std::string bytes = header + payload;
+    cachet::detail::seal_envelope(bytes);
     CAPTURE(seed);
     try {
       const int v = coder.template decode<int>(bytes);
@@ -283,7 +283,7 @@ std::atomic<std::size_t> largest_allocation{0};
 template <class Coder, class T>
 std::string forged_frame(const Coder& coder, const T& sample, const std::string& payload) {
   std::string bytes = coder.encode(sample).substr(0, cachet::detail::envelope_size) + payload;
-  cachet::detail::put_u32(bytes.data() + 8, cachet::detail::crc32_of(payload));
+  cachet::detail::seal_envelope(bytes);
   return bytes;
 }
 
@@ -350,6 +350,57 @@ TEMPLATE_LIST_TEST_CASE("coders: a bool byte other than 0 or 1 is invalid_data",
   CHECK_THROWS_AS(
       coder.template decode<std::vector<bool>>(forged_frame(coder, std::vector<bool>(), flag + little_endian_u64(2) + "\1\xff")),
       cachet::invalid_data);
+}
+
+struct schema_checked {
+  int id = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(id);
+  }
+};
+struct class_versioned {
+  int id = 0;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(id);
+  }
+};
+
+template <>
+inline constexpr std::uint32_t cachet::schema_version<schema_checked> = 7;
+CEREAL_CLASS_VERSION(class_versioned, 3)
+
+TEMPLATE_LIST_TEST_CASE("coders: fill patterns over the checksum and the payload are invalid_data",
+                        "[coders][garbage][hostile]", binary_coders) {
+  // With CRC-32, a frame whose last 8 bytes (checksum and an int) were all
+  // 0xFF passed, and decoded as -1: CRC-32 of four 0xFF bytes is 0xFFFFFFFF.
+  const TestType coder;
+  for (const char fill : {'\xff', '\0'}) {
+    for (std::size_t tail = 4; tail <= 16; tail += 4) {
+      std::string bytes = coder.encode(std::int64_t{0x0102030405060708});  // no 0x00 or 0xFF byte
+      REQUIRE(bytes.size() >= tail);
+      std::fill(bytes.end() - static_cast<std::ptrdiff_t>(tail), bytes.end(), fill);
+      CAPTURE(tail, static_cast<int>(fill));
+      CHECK_THROWS_AS(coder.template decode<std::int64_t>(bytes), cachet::invalid_data);
+    }
+  }
+}
+
+TEST_CASE("coders: the type fingerprint covers cereal class versions and cachet::schema_version",
+          "[coders][garbage]") {
+  CHECK_THAT(cachet::detail::fingerprint_text<schema_checked>(), Catch::Contains("schema version 7"));
+  CHECK_THAT(cachet::detail::fingerprint_text<class_versioned>(), Catch::Contains("cereal version 3"));
+  CHECK_THAT(cachet::detail::fingerprint_text<int>(), Catch::Contains("cereal version 0") && Catch::Contains("schema version 0"));
+  // Bytes written under another version of a type are another type's bytes:
+  // forge a frame with the fingerprint of the same name at version 0.
+  const cachet::cereal_binary coder;
+  std::string bytes = coder.encode(schema_checked{4});
+  CHECK(coder.decode<schema_checked>(bytes).id == 4);
+  const std::string old_text = cachet::detail::fingerprint_text<int>();  // any other fingerprint
+  cachet::detail::put_u64(bytes.data() + 4, XXH3_64bits(old_text.data(), old_text.size()));
+  cachet::detail::seal_envelope(bytes);
+  CHECK_THROWS_WITH(coder.decode<schema_checked>(bytes), Catch::Contains("written for another type"));
 }
 
 // ---------------------------------------------------------- through the wrapper

@@ -4,15 +4,17 @@
 //
 //   offset  size  field
 //   0       2     magic "ct"
-//   2       1     envelope version (1)
+//   2       1     envelope version (2)
 //   3       1     archive: 'b' binary, 'p' portable binary
-//   4       4     fingerprint of the value's type (CRC-32 of its mangled name)
-//   8       4     CRC-32 of the payload
-//   12      ...   payload: cereal archive of the value
-// Integers are little-endian.
+//   4       8     fingerprint of the value's type: XXH3-64 of its mangled
+//                 name, its cereal class version and cachet::schema_version<T>
+//   12      8     XXH3-64 of bytes 0-11 and the payload
+//   20      ...   payload: cereal archive of the value
+// Integers are little-endian. Version 1 frames (CRC-32, whose fill-pattern
+// blind spots let a frame of 0xFF bytes pass) are rejected as another version.
 #pragma once
 
-#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -24,37 +26,80 @@
 #include <type_traits>
 #include <typeinfo>
 
-#include <boost/crc.hpp>
 #include <cereal/cereal.hpp>
+#include <cereal/details/helpers.hpp>
+
+// XXH3, header-only: every function static inline, nothing to link.
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#define CACHET_DEFINED_XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+#ifdef CACHET_DEFINED_XXH_INLINE_ALL
+#undef XXH_INLINE_ALL
+#undef CACHET_DEFINED_XXH_INLINE_ALL
+#endif
 
 #include <cachet/errors.hpp>
 
+namespace cachet {
+
+//! A version of the stored form of T that you declare, so that values
+//! written before a change of T's members (a field that changes type, two
+//! fields swapped) are invalid_data rather than misread: bump it with the
+//! change. Part of the type fingerprint of the cereal coders' frames, as is
+//! the class version of CEREAL_CLASS_VERSION.
+template <class T>
+inline constexpr std::uint32_t schema_version = 0;
+
+}  // namespace cachet
+
 namespace cachet::detail {
 
-inline constexpr std::size_t envelope_size = 12;
-inline constexpr unsigned char envelope_version = 1;
+inline constexpr std::size_t envelope_size = 20;
+inline constexpr unsigned char envelope_version = 2;
 
-inline std::uint32_t crc32_of(std::string_view bytes) noexcept {
-  boost::crc_32_type crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  return crc.checksum();
+inline void put_u64(char* out, std::uint64_t v) noexcept {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
+}
+
+inline std::uint64_t get_u64(const char* in) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+  return v;
+}
+
+//! What the type fingerprint of T hashes.
+template <class T>
+std::string fingerprint_text() {
+  std::string text = typeid(T).name();
+  text += "|cereal version ";
+  text += std::to_string(cereal::detail::Version<T>::version);
+  text += "|schema version ";
+  text += std::to_string(schema_version<T>);
+  return text;
 }
 
 template <class T>
-std::uint32_t type_fingerprint() noexcept {
-  static const std::uint32_t fingerprint = crc32_of(typeid(T).name());
+std::uint64_t type_fingerprint() noexcept {
+  static const std::uint64_t fingerprint = [] {
+    const std::string text = fingerprint_text<T>();
+    return static_cast<std::uint64_t>(XXH3_64bits(text.data(), text.size()));
+  }();
   return fingerprint;
 }
 
-inline void put_u32(char* out, std::uint32_t v) noexcept {
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
+//! The checksum of a frame: XXH3-64 of its first 12 bytes and its payload.
+inline std::uint64_t envelope_checksum(std::string_view frame) noexcept {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, frame.data(), 12);
+  XXH3_64bits_update(&state, frame.data() + envelope_size, frame.size() - envelope_size);
+  return static_cast<std::uint64_t>(XXH3_64bits_digest(&state));
 }
 
-inline std::uint32_t get_u32(const char* in) noexcept {
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
-  return v;
-}
+//! Writes the checksum of a frame whose other fields are set.
+inline void seal_envelope(std::string& frame) noexcept { put_u64(frame.data() + 12, envelope_checksum(frame)); }
 
 // Reads a byte range in place, without copying it into a stringstream.
 class view_streambuf : public std::streambuf {
@@ -74,13 +119,12 @@ std::string envelope_encode(char archive_id, const T& value) {
     archive(value);
   }
   std::string bytes = std::move(payload_stream).str();
-  const std::string_view payload(bytes.data() + envelope_size, bytes.size() - envelope_size);
   bytes[0] = 'c';
   bytes[1] = 't';
   bytes[2] = static_cast<char>(envelope_version);
   bytes[3] = archive_id;
-  put_u32(bytes.data() + 4, type_fingerprint<T>());
-  put_u32(bytes.data() + 8, crc32_of(payload));
+  put_u64(bytes.data() + 4, type_fingerprint<T>());
+  seal_envelope(bytes);
   return bytes;
 }
 
@@ -92,9 +136,9 @@ T envelope_decode(char archive_id, std::string_view bytes) {
   if (static_cast<unsigned char>(bytes[2]) != envelope_version)
     throw reject("written by another version of cachet's envelope");
   if (bytes[3] != archive_id) throw reject("written by another cereal archive");
-  if (get_u32(bytes.data() + 4) != type_fingerprint<T>()) throw reject("written for another type");
+  if (get_u64(bytes.data() + 4) != type_fingerprint<T>()) throw reject("written for another type");
+  if (get_u64(bytes.data() + 12) != envelope_checksum(bytes)) throw reject("checksum mismatch (corrupt or truncated)");
   const std::string_view payload = bytes.substr(envelope_size);
-  if (get_u32(bytes.data() + 8) != crc32_of(payload)) throw reject("checksum mismatch (corrupt or truncated)");
   view_streambuf buffer(payload);
   std::istream stream(&buffer);
   T value{};
