@@ -410,6 +410,24 @@ TEST_CASE("coders: the type fingerprint covers cereal class versions and cachet:
   CHECK_THROWS_WITH(coder.decode<schema_checked>(bytes), Catch::Contains("written for another type"));
 }
 
+TEST_CASE("coders: JSON that would crash the parser is invalid_data", "[coders][garbage][hostile][json]") {
+  const cachet::cereal_json json;
+  // rapidjson 1.1.0 crashed (SIGSEGV) on both.
+  const std::string long_number = R"({"value": 0.)" + std::string(360, '0') + R"(24489807643994812392})";
+  CHECK_THROWS_WITH(json.decode<double>(long_number), Catch::Contains("a number of more than 40 characters"));
+  const std::string deep = R"({"value": )" + std::string(200000, '[') + "}";
+  CHECK_THROWS_WITH(json.decode<std::vector<int>>(deep), Catch::Contains("nesting deeper than 256"));
+  // Honest values are untouched: extreme numbers, digits inside strings, escapes.
+  for (const double d : {-1.7976931348623157e308, 4.9406564584124654e-324, 0.1, -0.0})
+    CHECK(json.decode<double>(json.encode(d)) == d);
+  CHECK(json.decode<std::uint64_t>(json.encode(std::uint64_t{18446744073709551615u})) == 18446744073709551615u);
+  const std::string digits = std::string(1000, '7') + "\"[[[[" + std::string(300, '{') + "\\";
+  CHECK(json.decode<std::string>(json.encode(digits)) == digits);
+  using nested = std::vector<std::vector<std::vector<std::vector<int>>>>;
+  const nested n{{{{1, 2}, {3}}, {}}, {{{4}}}};
+  CHECK(json.decode<nested>(json.encode(n)) == n);
+}
+
 // ---------------------------------------------------------- through the wrapper
 
 TEMPLATE_LIST_TEST_CASE("coders: corrupt bytes in the store make get throw invalid_data naming dict and the key",
