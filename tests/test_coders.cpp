@@ -417,6 +417,13 @@ TEST_CASE("coders: JSON that would crash the parser is invalid_data", "[coders][
   CHECK_THROWS_WITH(json.decode<double>(long_number), Catch::Contains("a number of more than 40 characters"));
   const std::string deep = R"({"value": )" + std::string(200000, '[') + "}";
   CHECK_THROWS_WITH(json.decode<std::vector<int>>(deep), Catch::Contains("nesting deeper than 256"));
+  // Found by fuzz/fuzz_decode: a zero mantissa with an exponent is undefined behaviour in rapidjson.
+  for (const char* zero : {R"({"value": 0e080})", R"({"value": -0.000E5})", R"({"value": 0e1)",
+                           R"({"value": 0.000000000000000000000000000000})"})
+    CHECK_THROWS_WITH(json.decode<double>(zero), Catch::Contains("a zero written at length"));
+  CHECK(json.decode<double>(R"({"value": -0.0})") == 0.0);
+  CHECK(json.decode<int>(R"({"value": 0})") == 0);
+  CHECK(json.decode<double>(R"({"value": 10e1})") == 100.0);
   // Honest values are untouched: extreme numbers, digits inside strings, escapes.
   for (const double d : {-1.7976931348623157e308, 4.9406564584124654e-324, 0.1, -0.0})
     CHECK(json.decode<double>(json.encode(d)) == d);

@@ -20,15 +20,18 @@ namespace detail {
 
 //! Why JSON text may not reach Debian's rapidjson 1.1.0 (cereal's parser),
 //! or nullptr: its recursive parser overflows the stack on deep nesting,
-//! and its number parsing crashes or misreads on numbers of hundreds of
-//! digits. cereal_json never writes either (numbers of at most 25
+//! its number parsing crashes or misreads on numbers of hundreds of digits,
+//! and a zero written at length (0e80, 0.000000...) reaches
+//! __builtin_clzll(0). cereal_json never writes either (numbers of at most 25
 //! characters, nesting as deep as the value's type), so the bounds cost
 //! honest values nothing. Strings are skipped, escapes included.
 inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
   constexpr std::size_t max_depth = 256;
   constexpr std::size_t max_number = 40;
   std::size_t depth = 0;
-  std::size_t number = 0;
+  std::size_t number = 0;          // characters of the number being read
+  bool mantissa_nonzero = false;   // a digit 1-9 before its exponent
+  bool exponent = false;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -39,9 +42,22 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
         in_string = false;
       continue;
     }
-    const bool number_char = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-    number = number_char ? number + 1 : 0;
-    if (number > max_number) return "a number of more than 40 characters";
+    // A number starts with a digit or '-' (not the e of true or false).
+    const bool digit = c >= '0' && c <= '9';
+    const bool number_char = number > 0 ? digit || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+                                        : digit || c == '-';
+    if (!number_char) {
+      // rapidjson normalises a zero mantissa written long (0e80,
+      // 0.0000000000000000000000) by __builtin_clzll(0): undefined
+      // behaviour. cereal_json writes zero as 0, 0.0 or -0.0.
+      if (number > 0 && !mantissa_nonzero && (exponent || number > 4)) return "a zero written at length";
+      number = 0;
+      mantissa_nonzero = exponent = false;
+    } else {
+      if (++number > max_number) return "a number of more than 40 characters";
+      if (c == 'e' || c == 'E') exponent = true;
+      if (!exponent && c >= '1' && c <= '9') mantissa_nonzero = true;
+    }
     if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -50,6 +66,7 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
       --depth;
     }
   }
+  if (number > 0 && !mantissa_nonzero && (exponent || number > 4)) return "a zero written at length";
   return nullptr;
 }
 
