@@ -364,6 +364,25 @@ TEST_CASE("kit: options.skip leaves laws out by id or prefix", "[conformance][ki
   CHECK(std::ranges::count_if(report.skipped, [](const std::string& s) { return s.starts_with("expiry."); }) == 3);
 }
 
+// A storage whose backend would expire entries on real time (a server TTL).
+struct server_ttl_dict : cachet::dict {
+  static constexpr bool own_expiry = true;
+};
+
+TEST_CASE("kit: a storage that keeps its own expiry skips the laws that move a manual clock", "[conformance][kit]") {
+  STATIC_REQUIRE(cachet::storage_traits<server_ttl_dict>::own_expiry);
+  const auto report = cachet::testing::check_storage(server_ttl_dict{});
+  CHECK(report.ok());
+  CHECK(std::ranges::find(report.laws, "expiry.after_write") == report.laws.end());
+  CHECK(std::ranges::find(report.laws, "single_key.int") != report.laws.end());
+  CHECK(std::ranges::count_if(report.skipped, [](const std::string& s) {
+          return s.starts_with("expiry.") && s.find("own_expiry") != std::string::npos;
+        }) == 3);
+  // Without the trait the same store runs them.
+  const auto plain = cachet::testing::check_storage(cachet::dict{});
+  CHECK(std::ranges::find(plain.laws, "expiry.after_write") != plain.laws.end());
+}
+
 // ---- the kit can fail: stores that break one law each
 
 enum class flaw {
