@@ -191,6 +191,18 @@ def goals(rows, out):
                 out.write(f"| lru + {sync} <= {limit}x hand-written | {key}/{size} | {fmt_ratio(r['cachet_ns'], r['baseline_ns'])} | {met} |\n")
 
 
+def persistent_goals(samples, out):
+    """bench_persistent: cachet::sqlite hits against the simplest hand-written SQLite cache."""
+    cachet, simple = samples.get("get/sqlite/10k"), samples.get("get/baseline_simple_sqlite/10k")
+    if not cachet or not simple:
+        return
+    x = statistics.median(simple) / statistics.median(cachet)  # throughput ratio
+    out.write("\n### Goal (persistent storages)\n\n| goal | cachet | hand-written | throughput ratio | met |\n"
+              "| --- | ---: | ---: | ---: | --- |\n")
+    out.write(f"| sqlite hit >= 0.8x the simplest hand-written SQLite cache | {fmt_ns(statistics.median(cachet))} |"
+              f" {fmt_ns(statistics.median(simple))} | {x:.2f}x | {'met' if x >= 0.8 else 'missed'} |\n")
+
+
 def write_csv(rows, path):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -222,6 +234,7 @@ def main():
                   f" worst {100 * spreads[-1]:.0f}%\n")
     print_tables(rows, out)
     goals(rows, out)
+    persistent_goals(samples, out)
     if errors:
         out.write("\nbenchmarks that reported an error:\n" + "".join(f"- {e}\n" for e in errors))
     if args.csv:

@@ -224,3 +224,55 @@ TEST_CASE("fail_open covers opening: a store that cannot be opened is retried af
     CHECK(f.get(2) == 4);
   }
 }
+
+namespace {
+
+// A typed storage that records the store_options the cache opened it with.
+struct options_recording_storage {
+  using cachet_family = cachet::family::storage;
+  std::optional<std::chrono::nanoseconds>* seen = nullptr;
+
+  template <class Spec>
+  struct store_type {
+    using key_type = typename Spec::key_type;
+    using value_type = typename Spec::value_type;
+    store_type(const options_recording_storage& p, const cachet::store_options& options) {
+      *p.seen = options.lock_wait;
+    }
+    explicit store_type(const options_recording_storage& p) : store_type(p, cachet::store_options{}) {
+      *p.seen = std::chrono::hours{1};  // tells that the options were not given
+    }
+    std::optional<value_type> get(const key_type&, cachet::time_point) { return std::nullopt; }
+    void set(key_type&&, value_type&&, cachet::time_point) {}
+    bool erase(const key_type&) { return false; }
+    bool contains(const key_type&, cachet::time_point) { return false; }
+    bool touch(const key_type&, cachet::time_point, cachet::time_point) { return false; }
+    std::size_t size() const { return 0; }
+    void clear() {}
+    std::string name() const { return "recording"; }
+  };
+};
+
+struct patient_policy {
+  using cachet_family = cachet::family::error_policy;
+  static constexpr bool fails_open = false;
+  std::chrono::seconds lock_wait{3};
+  void report(const cachet::error&) const {}
+};
+
+}  // namespace
+
+TEST_CASE("the error policy's lock_wait reaches stores that take store_options", "[error_policy]") {
+  using namespace std::chrono_literals;
+  CHECK_FALSE(cachet::error_policy_traits<cachet::propagate_errors>::lock_wait({}).has_value());
+  CHECK(cachet::error_policy_traits<cachet::fail_open>::lock_wait({}) == 100ms);
+  CHECK(cachet::error_policy_traits<cachet::fail_open>::lock_wait({.lock_wait = 7ms}) == 7ms);
+  std::optional<std::chrono::nanoseconds> seen;
+  const auto id = [](int x) { return x; };
+  { [[maybe_unused]] auto f = cachet::memoize(id, options_recording_storage{&seen}); }
+  CHECK_FALSE(seen.has_value());  // propagate_errors: no bound beyond the store's own
+  { [[maybe_unused]] auto f = cachet::memoize(id, options_recording_storage{&seen}, cachet::fail_open{.lock_wait = 20ms}); }
+  CHECK(seen == 20ms);
+  { [[maybe_unused]] auto f = cachet::memoize(id, options_recording_storage{&seen}, patient_policy{}); }
+  CHECK(seen == 3s);
+}

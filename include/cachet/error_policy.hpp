@@ -17,6 +17,11 @@
 //                   how long after a failed attempt to open the store (when
 //                   the cache is made, or later) it is tried again; default
 //                   1 s. Until it opens, every call fails open.
+//   lock_wait       a std::chrono duration member: the longest a store call
+//                   may wait for a lock another process holds (SQLite's
+//                   write lock) before failing (and, under a fail-open
+//                   policy, being skipped and reported); default: none, the
+//                   storage policy's own wait (sqlite::busy_timeout).
 //
 // Only backend_error and invalid_data fail open: the function's own
 // exceptions, closed_storage and entry_not_found always propagate.
@@ -25,6 +30,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <optional>
 
 #include <cachet/errors.hpp>
 #include <cachet/policy.hpp>
@@ -50,6 +56,15 @@ struct default_error_policy_traits {
       return std::chrono::nanoseconds(p.reopen_after);
     else
       return std::chrono::seconds{1};
+  }
+
+  //! The bound on a store's waits for another process's lock: the policy's
+  //! `lock_wait` member, else none (the storage policy decides).
+  static std::optional<std::chrono::nanoseconds> lock_wait(const ErrorPolicy& p) {
+    if constexpr (requires { std::chrono::nanoseconds(p.lock_wait); })
+      return std::chrono::nanoseconds(p.lock_wait);
+    else
+      return std::nullopt;
   }
 };
 

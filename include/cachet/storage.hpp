@@ -16,6 +16,9 @@
 //   template <class Spec> using store_type = ...;   a model of `store`
 // and, for a storage that keeps bytes (disk, servers):
 //   static constexpr bool typed = false;   (see storage_traits)
+// A store that also has a constructor from (const P&, const
+// cachet::store_options&) is made with it: the options carry what the
+// cache's other policies ask of the store (a bound on lock waits).
 //
 // Minimal definition of a store S (K = S::key_type, V = S::value_type):
 //   get(const K&, time_point now)        -> optional-like: tests as bool,
@@ -44,6 +47,7 @@
 // Models: lru, dict (memory); sqlite, files (disk).
 #pragma once
 
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <type_traits>
@@ -105,6 +109,28 @@ concept bulk_store =
 //! The store a storage policy makes for Spec.
 template <class P, class Spec>
 using store_for = typename P::template store_type<Spec>;
+
+//! What the cache asks of a store beyond its storage policy, given to
+//! stores constructible from (const Policy&, const store_options&).
+struct store_options {
+  //! The longest one call may wait for a lock held by another process (a
+  //! SQLite write lock) before it fails with backend_error instead; empty:
+  //! as long as the storage policy says. Set from the error policy's
+  //! `lock_wait` (cachet::fail_open: 100 ms), so that a failing-open cache
+  //! skips a blocked write rather than waiting it out.
+  std::optional<std::chrono::nanoseconds> lock_wait;
+};
+
+namespace detail {
+//! Makes the store of `policy`, with `options` where the store takes them.
+template <class Store, class Policy>
+Store* new_store(const Policy& policy, const store_options& options) {
+  if constexpr (std::is_constructible_v<Store, const Policy&, const store_options&>)
+    return new Store(policy, options);
+  else
+    return new Store(policy);
+}
+}  // namespace detail
 
 namespace detail {
 

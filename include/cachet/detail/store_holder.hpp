@@ -13,19 +13,27 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <cachet/clock.hpp>
 #include <cachet/error_policy.hpp>
 #include <cachet/errors.hpp>
+#include <cachet/storage.hpp>
 
 namespace cachet::detail {
+
+template <class ErrorPolicy>
+store_options options_for(const ErrorPolicy& errors) {
+  return store_options{.lock_wait = error_policy_traits<ErrorPolicy>::lock_wait(errors)};
+}
 
 template <class Store, class Storage, bool FailsOpen>
 class store_holder {
  public:
   template <class Clock, class ErrorPolicy>
-  store_holder(const Storage& policy, const Clock&, const ErrorPolicy&) : store_(policy) {}
+  store_holder(const Storage& policy, const Clock&, const ErrorPolicy& errors)
+      : store_(make(policy, options_for(errors))) {}
 
   template <class Clock, class ErrorPolicy>
   Store& get(const Clock&, const ErrorPolicy&) {
@@ -36,6 +44,14 @@ class store_holder {
   std::string name() const { return store_.name(); }
 
  private:
+  // By value, made in place: a store need not be movable.
+  static Store make(const Storage& policy, const store_options& options) {
+    if constexpr (std::is_constructible_v<Store, const Storage&, const store_options&>)
+      return Store(policy, options);
+    else
+      return Store(policy);
+  }
+
   Store store_;
 };
 
@@ -43,12 +59,14 @@ template <class Store, class Storage>
 class store_holder<Store, Storage, true> {
  public:
   template <class Clock, class ErrorPolicy>
-  store_holder(const Storage& policy, const Clock& clock, const ErrorPolicy& errors) : policy_(policy) {
+  store_holder(const Storage& policy, const Clock& clock, const ErrorPolicy& errors)
+      : policy_(policy), options_(options_for(errors)) {
     try_open(clock, errors);
   }
 
   // Copies open their own store (a store is not shared between caches).
-  store_holder(const store_holder& other) : policy_(other.policy_), retry_at_(time_point::min()) {
+  store_holder(const store_holder& other)
+      : policy_(other.policy_), options_(other.options_), retry_at_(time_point::min()) {
     if (other.store_) store_ = std::make_unique<Store>(*other.store_);
     open_.store(store_.get(), std::memory_order_release);
   }
@@ -84,7 +102,7 @@ class store_holder<Store, Storage, true> {
   template <class Clock, class ErrorPolicy>
   void try_open(const Clock& clock, const ErrorPolicy& errors) {
     try {
-      store_ = std::make_unique<Store>(policy_);
+      store_.reset(new_store<Store>(policy_, options_));
       open_.store(store_.get(), std::memory_order_release);
     } catch (const backend_error& e) {
       last_error_ = e.what();
@@ -94,6 +112,7 @@ class store_holder<Store, Storage, true> {
   }
 
   Storage policy_;
+  store_options options_;
   std::unique_ptr<Store> store_;
   std::atomic<Store*> open_{nullptr};
   std::mutex opening_;

@@ -21,6 +21,10 @@ namespace cachet {
 //! that cannot be made) does not make memoize throw either: the failure is
 //! reported, calls fail open, and opening is tried again `reopen_after` the
 //! last attempt (on the cache's clock).
+//!
+//! A store call that would wait for a lock another process holds (a SQLite
+//! write lock) waits at most `lock_wait`, then fails open like any other
+//! failure: a blocked write is skipped and reported, not waited out.
 struct fail_open {
   using cachet_family = family::error_policy;
   static constexpr bool fails_open = true;
@@ -28,6 +32,8 @@ struct fail_open {
   std::function<void(const error&)> on_error = nullptr;
   //! How long after a failed open the store is tried again.
   std::chrono::milliseconds reopen_after{1000};
+  //! How long a store call waits for another process's lock before failing open.
+  std::chrono::milliseconds lock_wait{100};
 
   void report(const error& e) const {
     if (on_error) on_error(e);

@@ -39,24 +39,32 @@ struct sqlite_store_for {
 //! - Entries survive the process; other processes see them at once.
 //!   Concurrent writers wait for each other up to busy_timeout (writes are
 //!   BEGIN IMMEDIATE transactions): SQLITE_BUSY surfaces only after that.
+//!   Under cachet::fail_open a write waits at most the policy's lock_wait
+//!   (100 ms), then is skipped and reported.
+//! - Thread-safe (storage_traits::thread_safe): the wrapper holds no lock
+//!   around it. Reads and writes use two connections, each under its own
+//!   mutex, so a hit never waits for a write, even one blocked on another
+//!   process's lock.
 //! - set_many and erase_many are one transaction each (all or nothing, even
 //!   if the process is killed); get_many is one read transaction, one
 //!   statement per 512 keys.
 //! - With max_entries or max_bytes (key + value bytes) set, each write then
-//!   deletes the least recently accessed rows until the table fits; a read
-//!   hit then records its access time (a write). Without a limit, reads
-//!   write nothing, except to reclaim an expired row they meet.
+//!   deletes the least recently accessed rows until the table fits. Reads
+//!   never write: the access times of hits (and the expired rows a read
+//!   meets) are kept in memory, up to 8192 keys, and written by the store's
+//!   next write (or close()), before it evicts.
 //! - Every SQLite failure is a cachet::backend_error whose message holds the
 //!   path: a file that is not SQLite, a schema version this cachet does not
-//!   read, a directory that cannot be created.
+//!   read, a directory that cannot be created. Files of schema version 1
+//!   (older cachet) are migrated on open.
 //! - The store's own members, beyond those every store has: count(now)
 //!   (live rows), erase_expired(now), bytes(), close().
-//! PRECONDITION: a store (one connection) is used by one thread at a time
-//!   (the wrapper's sync policy does this) and never across fork(): open a
-//!   new one in the child.
+//! PRECONDITION: a store is never used across fork(): open a new one in the
+//!   child.
 struct sqlite {
   using cachet_family = family::storage;
   static constexpr bool typed = false;
+  static constexpr bool thread_safe = true;
 
   //! The database file; created with its directories if missing.
   std::filesystem::path path{};

@@ -1,26 +1,31 @@
 // cachet/storage/sqlite/sqlite_store.hpp: the store of cachet::sqlite: one table of
-// one SQLite file, through one connection and statements prepared once.
-// Included by <cachet/storage/sqlite.hpp>; the schema is described in
-// <cachet/storage/sqlite/schema.hpp>.
+// one SQLite file, through two connections (reads, writes) and statements
+// prepared once. Included by <cachet/storage/sqlite.hpp>; the schema is
+// described in <cachet/storage/sqlite/schema.hpp>.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include <cachet/storage/sqlite/connections.hpp>
 #include <cachet/storage/sqlite/handle.hpp>
-#include <cachet/storage/sqlite/schema.hpp>
+#include <cachet/storage/sqlite/read_log.hpp>
 #include <cachet/storage/common/unix_time.hpp>
 #include <cachet/storage/common/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
@@ -29,6 +34,9 @@
 
 namespace cachet::detail {
 
+//! Safe to call from several threads at once (storage_traits::thread_safe):
+//! reads share one connection under one mutex, writes another under
+//! another, so no read waits for a write, here or in another process.
 class sqlite_store : public wall_clock_maintenance<sqlite_store> {
  public:
   using wall_clock_maintenance<sqlite_store>::count;
@@ -37,11 +45,14 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   using value_type = std::string;
 
   //! Opens (creating it and its directory if missing) the file and the table.
-  explicit sqlite_store(const sqlite& policy)
+  explicit sqlite_store(const sqlite& policy) : sqlite_store(policy, store_options{}) {}
+
+  //! As above; a write waits at most options.lock_wait for another
+  //! connection's lock, where that is shorter than policy.busy_timeout.
+  sqlite_store(const sqlite& policy, const store_options& options)
       : name_("sqlite " + policy.path.string() + " table " + policy.table),
         max_entries_(static_cast<std::int64_t>(std::min<std::size_t>(policy.max_entries, INT64_MAX))),
-        max_bytes_(static_cast<std::int64_t>(std::min<std::size_t>(policy.max_bytes, INT64_MAX))),
-        table_(policy.table) {
+        max_bytes_(static_cast<std::int64_t>(std::min<std::size_t>(policy.max_bytes, INT64_MAX))) {
     if (policy.table.empty() || policy.table.starts_with("sqlite_") || policy.table.starts_with("cachet_"))
       throw std::invalid_argument("cachet::sqlite: the table name must be non-empty and not start with "
                                   "sqlite_ or cachet_ (" + name_ + ")");
@@ -54,62 +65,77 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
         throw backend_error("cannot create the directory " + path.parent_path().string() + ": " + ec.message(),
                             name_);
     }
-    path_ = path.string();
-    busy_ms_ = static_cast<int>(std::clamp<std::int64_t>(policy.busy_timeout.count(), 0, INT32_MAX));
-    state_ = std::make_unique<state>(path_, table_, limited(), busy_ms_, name_);
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(policy.busy_timeout);
+    if (options.lock_wait) wait = std::min(wait, *options.lock_wait);
+    const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
+    shared_ = std::make_unique<shared>(sqlite_open_params{
+        .path = path.string(),
+        .table = policy.table,
+        .limited = limited(),
+        .busy_ms = static_cast<int>(std::clamp<std::int64_t>(wait_ms, 0, INT32_MAX)),
+        .where = name_,
+    });
   }
 
+  sqlite_store(sqlite_store&&) noexcept = default;
+  sqlite_store& operator=(sqlite_store&&) noexcept = default;
+  ~sqlite_store() { close(); }
+
   std::optional<std::string> get(std::string_view key, time_point now) {
-    state& s = live();
+    shared& s = state();
     const std::int64_t at = to_unix_ns(now);
     std::optional<std::string> out;
     {
-      sqlite_stmt::run q(s.get, name_);
-      if (!q.blob(1, key).step()) return std::nullopt;
-      const auto expires = q.maybe(1);
-      if (!expires || *expires > at) out.emplace(q.bytes(0));
+      std::lock_guard<std::mutex> g(s.read_mutex);
+      sqlite_stmt::run q(reader(s).get, name_);
+      if (!q.blob(1, key).integer(2, at).step()) return out;
+      if (q.integer(1) == 0) {
+        s.log.expired(key, at);  // a miss, reclaimed by the next write
+        return out;
+      }
+      out.emplace(q.bytes(0));
     }
-    if (!out) {  // expired: a miss, and reclaimed (unless rewritten meanwhile)
-      sqlite_stmt::run(s.drop_expired, name_).blob(1, key).integer(2, at).execute();
-      return out;
-    }
-    if (limited()) sqlite_stmt::run(s.access, name_).blob(1, key).integer(2, next_access(s)).execute();
+    if (limited()) s.log.accessed(key, next_access(s));
     return out;
   }
 
   void set(std::string_view key, std::string_view value, time_point deadline) {
-    state& s = writable();
-    if (!limited()) return put(s, key, value, deadline);
-    sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
-    put(s, key, value, deadline);
-    evict(s);
-    t.commit();
+    write([&](sqlite_writer& w) { put(w, key, value, deadline); }, /*one_statement=*/true, /*grows=*/true);
   }
 
   bool erase(std::string_view key) {
-    return sqlite_stmt::run(writable().erase, name_).blob(1, key).execute() > 0;
+    bool erased = false;
+    write([&](sqlite_writer& w) { erased = sqlite_stmt::run(w.erase, name_).blob(1, key).execute() > 0; },
+          /*one_statement=*/true);
+    return erased;
   }
 
   bool contains(std::string_view key, time_point now) {
-    sqlite_stmt::run q(live().contains, name_);
+    shared& s = state();
+    std::lock_guard<std::mutex> g(s.read_mutex);
+    sqlite_stmt::run q(reader(s).contains, name_);
     return q.blob(1, key).integer(2, to_unix_ns(now)).step();
   }
 
   bool touch(std::string_view key, time_point now, time_point deadline) {
-    state& s = writable();
-    return sqlite_stmt::run(s.touch, name_)
-               .blob(1, key)
-               .integer(2, to_unix_ns(now))
-               .maybe(3, stored_deadline(deadline))
-               .integer(4, next_access(s))
-               .execute() > 0;
+    bool renewed = false;
+    write(
+        [&](sqlite_writer& w) {
+          renewed = sqlite_stmt::run(w.touch, name_)
+                        .blob(1, key)
+                        .integer(2, to_unix_ns(now))
+                        .maybe(3, stored_deadline(deadline))
+                        .integer(4, next_access(*shared_))
+                        .execute() > 0;
+        },
+        /*one_statement=*/true);
+    return renewed;
   }
 
-  //! The live entries among `keys`, read in one transaction with one
-  //! statement per chunk of keys (`key IN (...)`). Expired rows found are
-  //! deleted afterwards.
+  //! The live entries among `keys`, read in one read transaction with one
+  //! statement per chunk of keys (`key IN (...)`).
   std::vector<std::optional<std::string>> get_many(std::span<const std::string> keys, time_point now) {
-    state& s = live();
+    shared& s = state();
     const std::int64_t at = to_unix_ns(now);
     std::vector<std::optional<std::string>> out(keys.size());
     if (keys.empty()) return out;
@@ -119,36 +145,30 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
     first.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i)
       if (first.try_emplace(keys[i], i).second) distinct.push_back(keys[i]);
-
-    std::vector<std::string_view> expired;
     {
-      sqlite_transaction t(limited() ? s.begin_write : s.begin_read, s.commit, s.rollback, name_);
+      std::lock_guard<std::mutex> g(s.read_mutex);
+      sqlite_reader& r = reader(s);
+      sqlite_transaction t(r.begin, r.commit, r.rollback, name_);
       for (std::size_t from = 0; from < distinct.size(); from += max_chunk) {
         const std::size_t n = std::min(max_chunk, distinct.size() - from);
-        sqlite_stmt::run q(in_statement(s, n), name_);
-        q.clear_bindings();
-        for (std::size_t j = 0; j < n; ++j) q.blob(static_cast<int>(j + 1), distinct[from + j]);
+        sqlite_stmt::run q(r.get_in(n), name_);
+        q.clear_bindings().integer(1, at);
+        for (std::size_t j = 0; j < n; ++j) q.blob(static_cast<int>(j + 2), distinct[from + j]);
         while (q.step()) {
           const auto it = first.find(q.bytes(0));
           if (it == first.end()) continue;
-          if (const auto expires = q.maybe(2); expires && *expires <= at)
-            expired.push_back(keys[it->second]);
+          if (q.integer(2) == 0)
+            s.log.expired(keys[it->second], at);
           else
             out[it->second].emplace(q.bytes(1));
         }
       }
-      if (limited()) {
-        const std::int64_t access = next_access(s);
-        for (const auto& [key, index] : first)
-          if (out[index]) sqlite_stmt::run(s.access, name_).blob(1, key).integer(2, access).execute();
-        drop_expired(s, expired, at);
-      }
       t.commit();
     }
-    if (!expired.empty() && !limited()) {  // a write: its own transaction, never an upgraded read
-      sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
-      drop_expired(s, expired, at);
-      t.commit();
+    if (limited()) {
+      const std::int64_t access = next_access(s);
+      for (const auto& [key, index] : first)
+        if (out[index]) s.log.accessed(key, access);
     }
     for (std::size_t i = 0; i < keys.size(); ++i)
       if (const std::size_t j = first.find(std::string_view(keys[i]))->second; j != i) out[i] = out[j];
@@ -157,85 +177,100 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
 
   //! Writes every entry in one transaction (all or none).
   void set_many(std::span<entry<std::string, std::string>> entries) {
-    state& s = writable();
     if (entries.empty()) return;
-    sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
-    for (const auto& e : entries) put(s, e.key, e.value, e.deadline);
-    if (limited()) evict(s);
-    t.commit();
+    write([&](sqlite_writer& w) {
+      for (const auto& e : entries) put(w, e.key, e.value, e.deadline);
+    }, /*one_statement=*/false, /*grows=*/true);
   }
 
   //! Erases every key in one transaction; true where a row was removed.
   std::vector<bool> erase_many(std::span<const std::string> keys) {
-    state& s = writable();
     std::vector<bool> out;
     out.reserve(keys.size());
     if (keys.empty()) return out;
-    sqlite_transaction t(s.begin_write, s.commit, s.rollback, name_);
-    for (const auto& key : keys) out.push_back(sqlite_stmt::run(s.erase, name_).blob(1, key).execute() > 0);
-    t.commit();
+    write(
+        [&](sqlite_writer& w) {
+          out.clear();
+          for (const auto& key : keys) out.push_back(sqlite_stmt::run(w.erase, name_).blob(1, key).execute() > 0);
+        },
+        /*one_statement=*/false);
     return out;
   }
 
   //! Rows in the table, expired ones not yet reclaimed included. O(1).
-  std::size_t size() const { return static_cast<std::size_t>(stats().entries); }
+  std::size_t size() const { return static_cast<std::size_t>(read_stats().entries); }
   //! Bytes of keys and values in the table, as the max_bytes limit counts them. O(1).
-  std::size_t bytes() const { return static_cast<std::size_t>(stats().bytes); }
+  std::size_t bytes() const { return static_cast<std::size_t>(read_stats().bytes); }
 
   //! Live rows at `now` (scans the table).
   std::size_t count(time_point now) const {
-    sqlite_stmt::run q(live().count_live, name_);
+    shared& s = state();
+    std::lock_guard<std::mutex> g(s.read_mutex);
+    sqlite_stmt::run q(reader(s).count_live, name_);
     q.integer(1, to_unix_ns(now)).step();
     return static_cast<std::size_t>(q.integer(0));
   }
 
   //! Deletes the rows expired at `now`; returns how many.
   std::size_t erase_expired(time_point now) {
-    return static_cast<std::size_t>(
-        sqlite_stmt::run(writable().erase_expired, name_).integer(1, to_unix_ns(now)).execute());
+    std::size_t erased = 0;
+    write(
+        [&](sqlite_writer& w) {
+          erased = static_cast<std::size_t>(
+              sqlite_stmt::run(w.erase_expired, name_).integer(1, to_unix_ns(now)).execute());
+        },
+        /*one_statement=*/true);
+    return erased;
   }
 
-  void clear() { sqlite_stmt::run(writable().clear, name_).execute(); }
+  void clear() {
+    shared& s = state();
+    std::lock_guard<std::mutex> g(s.write_mutex);
+    sqlite_stmt::run(writer(s).clear, name_).execute();
+    s.log.clear();
+  }
 
   //! "sqlite <path> table <table>": the prefix of every error's message.
   const std::string& name() const noexcept { return name_; }
 
-  //! Closes the connection; any later use throws cachet::closed_storage.
-  void close() noexcept { state_.reset(); }
+  //! Records the access times reads collected (without waiting for a lock
+  //! another process holds) and closes the connections; any later use
+  //! throws cachet::closed_storage.
+  void close() noexcept {
+    if (!shared_) return;
+    shared& s = *shared_;
+    std::scoped_lock g(s.write_mutex, s.read_mutex);
+    if (s.writer && limited()) {
+      try {
+        sqlite3_busy_timeout(s.writer->db.get(), 0);
+        const auto nothing = [](sqlite_writer&) {};
+        write_locked(s, *s.writer, nothing, /*one_statement=*/true, /*grows=*/false);
+      } catch (...) {  // access times are advice: losing them only blurs the eviction order
+      }
+    }
+    s.closed = true;
+    s.reader.reset();
+    s.writer.reset();
+  }
 
  private:
-  struct state {
-    state(const std::string& path, const std::string& table, bool limited, int busy_ms, const std::string& where)
-        : db(path, where), sql(table) {
-      sqlite_open_schema(db, table, limited, busy_ms, where);
-      const auto prepare = [&](const std::string& text) { return sqlite_stmt(db, text, where); };
-      get = prepare(sql.get);
-      drop_expired = prepare(sql.drop_expired);
-      access = prepare(sql.access);
-      put = prepare(sql.put);
-      erase = prepare(sql.erase);
-      contains = prepare(sql.contains);
-      touch = prepare(sql.touch);
-      stats = prepare(sql.stats);
-      count_live = prepare(sql.count_live);
-      erase_expired = prepare(sql.erase_expired);
-      clear = prepare(sql.clear);
-      if (limited) {
-        oldest = prepare(sql.oldest);
-        evict = prepare(sql.evict);
-      }
-      begin_read = prepare("BEGIN");
-      begin_write = prepare("BEGIN IMMEDIATE");
-      commit = prepare("COMMIT");
-      rollback = prepare("ROLLBACK");
+  struct shared {
+    explicit shared(sqlite_open_params p) : params(std::move(p)) { open(); }
+    // The writer first: it makes the schema the reader's statements need.
+    void open() {
+      reader.reset();
+      writer.reset();  // the old file closed before the new one is made (its WAL goes with it)
+      writer = std::make_unique<sqlite_writer>(params);
+      reader = std::make_unique<sqlite_reader>(params);
     }
 
-    sqlite_db db;  // first: destroyed after the statements
-    sqlite_sql sql;
-    sqlite_stmt get, drop_expired, access, put, erase, contains, touch, stats, count_live, erase_expired, clear,
-        oldest, evict, begin_read, begin_write, commit, rollback;
-    std::vector<sqlite_stmt> get_in;  // [k]: `key IN` of 2^k parameters, prepared on first use
-    std::int64_t last_access = 0;
+    sqlite_open_params params;  // first: the connections refer to params.where
+    std::mutex write_mutex, read_mutex;  // taken in this order when both are
+    std::unique_ptr<sqlite_writer> writer;  // null after close() or a failed reopen
+    std::unique_ptr<sqlite_reader> reader;
+    sqlite_read_log log;
+    std::atomic<std::int64_t> last_access{0};
+    bool closed = false;
   };
 
   struct table_stats {
@@ -246,23 +281,60 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   // default limit of 32766 parameters.
   static constexpr std::size_t max_chunk = 512;
 
-  state& live() const {
-    if (!state_) throw closed_storage("the storage is closed (or was moved from)", name_);
-    return *state_;
+  shared& state() const {
+    if (!shared_) throw closed_storage("the storage is closed (or was moved from)", name_);
+    return *shared_;
   }
 
-  // The connection for a write. If the database file was deleted or
-  // renamed since it was opened, writes would go to a file nobody can open
-  // again: the connection is reopened first, on a new file at the path (one
-  // stat per write; reads keep the connection they have).
-  state& writable() {
-    state& s = live();
-    int moved = 0;
-    if (sqlite3_file_control(s.db.get(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
-      state_.reset();  // close the old file before the new one is made
-      state_ = std::make_unique<state>(path_, table_, limited(), busy_ms_, name_);
+  // Under read_mutex.
+  sqlite_reader& reader(shared& s) const {
+    if (s.closed) throw closed_storage("the storage is closed", name_);
+    if (!s.reader) throw backend_error("the database file moved and could not be opened again; the next write retries", name_);
+    return *s.reader;
+  }
+
+  // Under write_mutex. If the database file was deleted or renamed since it
+  // was opened, writes would go to a file nobody can open again: both
+  // connections are reopened first, on a new file at the path (one stat per
+  // write; a failed reopen is tried again by the next write).
+  sqlite_writer& writer(shared& s) {
+    if (s.closed) throw closed_storage("the storage is closed", name_);
+    if (!s.writer || !s.reader || s.writer->file_moved()) {
+      std::lock_guard<std::mutex> g(s.read_mutex);
+      s.log.clear();
+      s.open();
     }
-    return *state_;
+    return *s.writer;
+  }
+
+  // A write transaction running `body` after the log of reads is applied,
+  // then evicting down to the limits. A body of one statement with nothing
+  // else to do runs alone (autocommit), sparing BEGIN and COMMIT.
+  template <class Body>
+  void write(const Body& body, bool one_statement, bool grows = false) {
+    shared& s = state();
+    std::lock_guard<std::mutex> g(s.write_mutex);
+    write_locked(s, writer(s), body, one_statement, grows);
+  }
+
+  template <class Body>
+  void write_locked(shared& s, sqlite_writer& w, const Body& body, bool one_statement, bool grows) {
+    const bool evicts = grows && limited();
+    auto taken = s.log.take();
+    if (one_statement && !evicts && taken.first.empty() && taken.second.empty()) return body(w);
+    try {
+      sqlite_transaction t(w.begin, w.commit, w.rollback, name_);
+      for (const auto& [key, at] : taken.first)
+        sqlite_stmt::run(w.access, name_).blob(1, key).integer(2, at).execute();
+      for (const auto& [key, at] : taken.second)
+        sqlite_stmt::run(w.drop_expired, name_).blob(1, key).integer(2, at).execute();
+      body(w);
+      if (evicts) evict(w);
+      t.commit();
+    } catch (...) {
+      s.log.restore(std::move(taken));
+      throw;
+    }
   }
 
   bool limited() const noexcept { return max_entries_ > 0 || max_bytes_ > 0; }
@@ -273,68 +345,67 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
     return ns;
   }
 
-  // Access times increase strictly within a connection, so the eviction
-  // order of this process's uses never ties.
-  static std::int64_t next_access(state& s) {
-    s.last_access = std::max(wall_unix_ns(), s.last_access + 1);
-    return s.last_access;
+  // Access times increase strictly within a store, so the eviction order
+  // of this process's uses never ties.
+  static std::int64_t next_access(shared& s) {
+    const std::int64_t wall = wall_unix_ns();
+    std::int64_t last = s.last_access.load(std::memory_order_relaxed), next = 0;
+    do {
+      next = std::max(wall, last + 1);
+    } while (!s.last_access.compare_exchange_weak(last, next, std::memory_order_relaxed));
+    return next;
   }
 
-  void put(state& s, std::string_view key, std::string_view value, time_point deadline) {
-    sqlite_stmt::run(s.put, name_)
+  void put(sqlite_writer& w, std::string_view key, std::string_view value, time_point deadline) {
+    sqlite_stmt::run(w.put, name_)
         .blob(1, key)
         .blob(2, value)
         .maybe(3, stored_deadline(deadline))
-        .integer(4, next_access(s))
+        .integer(4, next_access(*shared_))
         .integer(5, static_cast<std::int64_t>(key.size() + value.size()))
         .execute();
   }
 
-  void drop_expired(state& s, const std::vector<std::string_view>& keys, std::int64_t at) {
-    for (const auto key : keys) sqlite_stmt::run(s.drop_expired, name_).blob(1, key).integer(2, at).execute();
+  table_stats read_stats() const {
+    shared& s = state();
+    std::lock_guard<std::mutex> g(s.read_mutex);
+    return stats(reader(s).stats);
   }
 
-  // The `key IN` statement for n keys: the one of the next power of two
-  // parameters; the parameters left unbound are NULL and match nothing.
-  const sqlite_stmt& in_statement(state& s, std::size_t n) const {
-    std::size_t k = 0;
-    while ((std::size_t{1} << k) < n) ++k;
-    if (s.get_in.size() <= k) s.get_in.resize(k + 1);
-    if (!s.get_in[k]) s.get_in[k] = sqlite_stmt(s.db, s.sql.get_in(std::size_t{1} << k), name_);
-    return s.get_in[k];
-  }
-
-  table_stats stats() const {
-    sqlite_stmt::run q(live().stats, name_);
-    if (!q.text(1, table_).step()) return {};
-    return {q.integer(0), q.integer(1)};
+  table_stats stats(const sqlite_stmt& statement) const {
+    sqlite_stmt::run q(statement, name_);
+    if (!q.text(1, shared_->params.table).step()) return {};
+    return {std::max<std::int64_t>(q.integer(0), 0), std::max<std::int64_t>(q.integer(1), 0)};
   }
 
   // Inside a write transaction: deletes the least recently accessed rows
-  // until the table is within max_entries and max_bytes.
-  void evict(state& s) {
-    const table_stats now = stats();
-    const std::int64_t extra_entries = max_entries_ > 0 ? now.entries - max_entries_ : 0;
-    const std::int64_t extra_bytes = max_bytes_ > 0 ? now.bytes - max_bytes_ : 0;
+  // until the table is within max_entries and max_bytes. The counts are
+  // read from the file, which another program may have written anything
+  // into: the arithmetic saturates, and a negative size frees nothing.
+  void evict(sqlite_writer& w) {
+    const auto minus = [](std::int64_t a, std::int64_t b) {
+      std::int64_t out = 0;
+      return __builtin_sub_overflow(a, b, &out) ? (a < 0 ? INT64_MIN : INT64_MAX) : out;
+    };
+    const table_stats now = stats(w.stats);
+    const std::int64_t extra_entries = max_entries_ > 0 ? minus(now.entries, max_entries_) : 0;
+    const std::int64_t extra_bytes = max_bytes_ > 0 ? minus(now.bytes, max_bytes_) : 0;
     if (extra_entries <= 0 && extra_bytes <= 0) return;
     std::int64_t rows = 0, freed = 0;
     {
-      sqlite_stmt::run q(s.oldest, name_);
+      sqlite_stmt::run q(w.oldest, name_);
       while ((rows < extra_entries || freed < extra_bytes) && q.step()) {
         ++rows;
-        freed += q.integer(0);
+        if (__builtin_add_overflow(freed, std::max<std::int64_t>(q.integer(0), 0), &freed)) freed = INT64_MAX;
       }
     }
-    sqlite_stmt::run(s.evict, name_).integer(1, rows).execute();
+    sqlite_stmt::run(w.evict, name_).integer(1, rows).execute();
   }
 
   std::string name_;
   std::int64_t max_entries_;
   std::int64_t max_bytes_;
-  std::string table_;
-  std::string path_;
-  int busy_ms_ = 0;
-  std::unique_ptr<state> state_;
+  std::unique_ptr<shared> shared_;
 };
 
 }  // namespace cachet::detail
