@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -20,6 +22,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <boost/crc.hpp>  // to write entries of format version 1
 
 #include <cachet/cachet.hpp>
 #include <cachet/storage/files.hpp>
@@ -77,6 +81,11 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 // Makes `path` `size` bytes long; past its content, a hole (no disk used).
 void make_sparse(const std::string& path, std::uint64_t size) {
   if (!fs::exists(path)) write_file(path, "");
@@ -91,7 +100,24 @@ std::string header_claiming(const std::string& key, std::uint64_t key_size, std:
   return bytes;
 }
 
+// An entry as format version 1 wrote it: a 36-byte header whose last field
+// is a CRC-32 of bytes 16..32, the key and the value.
+std::string version_1_entry(const std::string& key, const std::string& value, std::int64_t expires_at) {
+  std::string out(36, '\0');
+  std::memcpy(out.data(), "cachetF\x01", 8);
+  cachet::detail::files_put_u64(out.data() + 8, static_cast<std::uint64_t>(expires_at));
+  cachet::detail::files_put_u64(out.data() + 16, key.size());
+  cachet::detail::files_put_u64(out.data() + 24, value.size());
+  boost::crc_32_type crc;
+  crc.process_bytes(out.data() + 16, 16);
+  crc.process_bytes(key.data(), key.size());
+  crc.process_bytes(value.data(), value.size());
+  for (int i = 0; i < 4; ++i) out[32 + i] = static_cast<char>((crc.checksum() >> (8 * i)) & 0xFFu);
+  return out + key + value;
+}
+
 constexpr std::uint64_t gib = std::uint64_t{1} << 30;
+constexpr std::size_t header_size = cachet::detail::files_header_size;
 
 // Seconds that fn() takes.
 template <class Fn>
@@ -176,7 +202,7 @@ TEST_CASE("files: bad entry files are invalid_data naming the file; others stay"
   SECTION("a flipped key byte") {
     header_whole = true;
     std::fstream file(two, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(36);
+    file.seekp(header_size);
     file.put('3');  // the key now reads "3": only the checksum tells
   }
   const auto before = fs::last_write_time(two);
@@ -214,6 +240,91 @@ TEST_CASE("files: erase removes an entry whose key bytes are corrupt, keeps anot
   CHECK(s.get("a", t0) == opt("value of a"));
 }
 
+TEST_CASE("files: a value overwritten with a fill pattern, lengths kept, is invalid_data", "[files][bad input]") {
+  // Runs of 0x00 or 0xFF are what a failing disk or a zeroed block leaves,
+  // and where plain CRC-32 has blind spots; the checksum (XXH3-64) must see them.
+  const char fill = GENERATE('\x00', '\xff');
+  temp_dir dir;
+  store s(cachet::files{.root = dir.path});
+  s.set("k", value_for(1, 5000), cachet::no_deadline);
+  const std::string path = s.file_of("k");
+  std::string bytes = read_file(path);
+  const std::size_t value_at = header_size + 1;
+
+  SECTION("the whole value") { std::fill(bytes.begin() + value_at, bytes.end(), fill); }
+  SECTION("a 4 KiB run inside the value") { std::fill_n(bytes.begin() + value_at + 500, 4096, fill); }
+  SECTION("the value's last bytes") { std::fill(bytes.end() - 8, bytes.end(), fill); }
+  SECTION("the checksum, the key and the value") { std::fill(bytes.begin() + 32, bytes.end(), fill); }
+  write_file(path, bytes);
+  REQUIRE(fs::file_size(path) == header_size + 1 + 5000);  // lengths still agree with the size
+  CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }),
+             Contains(path) && Contains("checksum mismatch"));
+  CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+  CHECK_THROWS_AS(s.touch("k", t0, cachet::no_deadline), cachet::invalid_data);
+  CHECK(s.erase("k"));
+}
+
+TEST_CASE("files: an entry of format version 1 is another version's: invalid_data until set replaces it",
+          "[files][bad input][format]") {
+  temp_dir dir;
+  store s(cachet::files{.root = dir.path});
+  const std::string path = s.file_of("k");
+  // A version 1 entry of 37 bytes is shorter than a version 2 header: its
+  // version is named all the same.
+  const std::string value = GENERATE(std::string("value bytes"), std::string());
+  write_file(path, version_1_entry("k", value, std::numeric_limits<std::int64_t>::max()));
+  const auto before = fs::last_write_time(path);
+  CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }),
+             Contains(path) && Contains("version 1 of the cachet::files format") && Contains("(key k)"));
+  CHECK_THROWS_AS(s.contains("k", t0), cachet::invalid_data);
+  CHECK_THROWS_AS(s.touch("k", t0, cachet::no_deadline), cachet::invalid_data);
+  CHECK_THROWS_AS(s.get_many(std::vector<std::string>{"k"}, t0), cachet::invalid_data);
+  CHECK(fs::last_write_time(path) == before);  // touch wrote nothing
+  CHECK(s.size() == 1u);
+  CHECK(s.count(t0) == 0u);                    // its header is not read as ours
+  CHECK(s.erase_expired(t0 + 1000h) == 0u);    // nor its expiry
+  CHECK(fs::exists(path));
+
+  SECTION("set replaces it") {
+    s.set("k", "new", cachet::no_deadline);
+    CHECK(s.get("k", t0) == opt("new"));
+    CHECK(read_file(path).substr(0, 8) == cachet::detail::files_magic);
+    CHECK(s.count(t0) == 1u);
+  }
+  SECTION("erase removes it") {
+    CHECK(s.erase("k"));
+    CHECK_FALSE(fs::exists(path));
+  }
+  SECTION("clear removes it") {
+    s.clear();
+    CHECK_FALSE(fs::exists(path));
+  }
+  SECTION("a later version is another version too") {
+    std::string bytes = cachet::detail::files_encode("k", "v", std::numeric_limits<std::int64_t>::max());
+    bytes[7] = '\x03';
+    write_file(path, bytes);
+    CHECK_THAT(message_of<cachet::invalid_data>([&] { s.get("k", t0); }), Contains("another version"));
+  }
+}
+
+TEST_CASE("files: under fail_open a version 1 entry is a reported miss that the result replaces",
+          "[files][bad input][format]") {
+  temp_dir dir;
+  int calls = 0;
+  std::vector<std::string> reported;
+  auto f = cachet::memoize([&calls](int x) { ++calls; return 2 * x; }, cachet::files{.root = dir.path},
+                           cachet::fail_open{.on_error = [&](const cachet::error& e) { reported.push_back(e.what()); }});
+  const std::string path = f.storage().file_of(f.key(7));
+  write_file(path, version_1_entry(f.key(7), "bytes of an old build", std::numeric_limits<std::int64_t>::max()));
+  CHECK(f.get(7) == std::nullopt);
+  CHECK(f(7) == 14);  // computed, and stored over the old file
+  CHECK(f(7) == 14);
+  CHECK(calls == 1);  // served from the new entry
+  REQUIRE(reported.size() == 2u);
+  CHECK_THAT(reported.back(), Contains(path) && Contains("version 1"));
+  CHECK(read_file(path).substr(0, 8) == cachet::detail::files_magic);
+}
+
 TEST_CASE("files: a huge entry file is invalid_data from its size, never read", "[files][bad input][limit]") {
   temp_dir dir;
   store s(cachet::files{.root = dir.path});  // max_entry_bytes: 64 MiB
@@ -223,11 +334,11 @@ TEST_CASE("files: a huge entry file is invalid_data from its size, never read", 
 
   SECTION("100 GB of zeros") { make_sparse(path, 100 * gib); }
   SECTION("a whole header whose lengths fit a 100 GB file") {
-    write_file(path, header_claiming("k", 1, 100 * gib - 37) + "k");
+    write_file(path, header_claiming("k", 1, 100 * gib - header_size - 1) + "k");
     make_sparse(path, 100 * gib);
   }
   SECTION("just over the limit") {
-    write_file(path, header_claiming("k", 1, (64u << 20) - 36) + "k");
+    write_file(path, header_claiming("k", 1, (64u << 20) - header_size) + "k");
     make_sparse(path, (64u << 20) + 1);
   }
   const double took = seconds_of([&] {
@@ -282,7 +393,7 @@ TEST_CASE("files: max_entry_bytes bounds what is read and what is written", "[fi
   temp_dir dir;
   const cachet::files small{.root = dir.path, .max_entry_bytes = 1000};
   store s(small);
-  const std::string fits(1000 - 36 - 1, 'x');  // header + key "k" + value: exactly the limit
+  const std::string fits(1000 - header_size - 1, 'x');  // header + key "k" + value: exactly the limit
   s.set("k", fits, cachet::no_deadline);
   CHECK(s.get("k", t0) == opt(fits));
   CHECK(s.touch("k", t0, cachet::no_deadline));

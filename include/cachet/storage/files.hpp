@@ -33,8 +33,9 @@ struct files_store_for {
 //!
 //! - File name: prefix + 16 hex digits of a 64-bit hash of the key +
 //!   ".cachet". The file holds a header (magic, format version, expiry,
-//!   lengths, CRC-32), the full key and the value; the key is compared on
-//!   every read, so a hash collision is a miss, never another key's value.
+//!   lengths, XXH3-64 checksum), the full key and the value; the key is
+//!   compared on every read, so a hash collision is a miss, never another
+//!   key's value.
 //! - Writes are atomic: a temporary file in the same directory, renamed over
 //!   the entry (with `durable`, fsync'd first, and the directory after).
 //!   Readers, other processes included, see the old entry or the new one;
@@ -43,7 +44,8 @@ struct files_store_for {
 //! - Nothing in a file is trusted: its size (fstat) is checked against
 //!   `max_entry_bytes`, then its header (magic, version, lengths) against its
 //!   size, before the rest is read; then its checksum. A file with our name
-//!   that fails (over the limit, truncated, foreign, corrupt, not a regular
+//!   that fails (over the limit, truncated, foreign, of another format
+//!   version such as version 1's CRC-32 entries, corrupt, not a regular
 //!   file) raises cachet::invalid_data naming it from get, contains and
 //!   touch; erase removes it; the next set replaces it. Other entries are
 //!   unaffected.

@@ -8,13 +8,17 @@
 //   offset  size  field
 //   0       6     magic "cachet"
 //   6       1     'F' (a files entry)
-//   7       1     format version (1)
+//   7       1     format version (2)
 //   8       8     expires_at: int64 ns since the Unix epoch; INT64_MAX: never
 //   16      8     key length
 //   24      8     value length
-//   32      4     CRC-32 of bytes 16..32, the key and the value (not of
+//   32      8     XXH3-64 of bytes 16..32, the key and the value (not of
 //                 expires_at, which touch rewrites in place)
-//   36      ...   key, then value; the file ends there
+//   40      ...   key, then value; the file ends there
+//
+// Version 1 (a 36-byte header ending in a CRC-32, which has blind spots over
+// runs of 0x00 and 0xFF) is read as any other version: invalid_data, until
+// the next set replaces it.
 //
 // A reader trusts none of it: the file's size (fstat) is checked against the
 // store's max_entry_bytes and the header's lengths before any buffer of that
@@ -34,14 +38,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/crc.hpp>
+// XXH3, header-only as in <cachet/coder/cereal/envelope.hpp>: nothing to link.
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#define CACHET_DEFINED_XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+#ifdef CACHET_DEFINED_XXH_INLINE_ALL
+#undef XXH_INLINE_ALL
+#undef CACHET_DEFINED_XXH_INLINE_ALL
+#endif
 
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {
 
-inline constexpr std::size_t files_header_size = 36;
-inline constexpr std::string_view files_magic{"cachetF\x01", 8};
+inline constexpr std::size_t files_header_size = 40;
+inline constexpr std::string_view files_magic{"cachetF\x02", 8};
 inline constexpr std::string_view files_suffix = ".cachet";
 //! Files up to this size are read in one pread, header included; larger ones
 //! have their header read and checked first.
@@ -99,12 +112,15 @@ inline std::uint64_t files_get_u64(const char* in) noexcept {
   return v;
 }
 
-inline std::uint32_t files_crc(std::string_view lengths, std::string_view key, std::string_view value) noexcept {
-  boost::crc_32_type crc;
-  crc.process_bytes(lengths.data(), lengths.size());
-  crc.process_bytes(key.data(), key.size());
-  crc.process_bytes(value.data(), value.size());
-  return crc.checksum();
+//! The checksum of an entry: XXH3-64 of its header's lengths (bytes 16..32),
+//! its key and its value.
+inline std::uint64_t files_checksum(std::string_view lengths, std::string_view key, std::string_view value) noexcept {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, lengths.data(), lengths.size());
+  XXH3_64bits_update(&state, key.data(), key.size());
+  XXH3_64bits_update(&state, value.data(), value.size());
+  return static_cast<std::uint64_t>(XXH3_64bits_digest(&state));
 }
 
 //! The bytes of an entry file.
@@ -115,8 +131,7 @@ inline std::string files_encode(std::string_view key, std::string_view value, st
   files_put_u64(out.data() + 8, static_cast<std::uint64_t>(expires_at));
   files_put_u64(out.data() + 16, key.size());
   files_put_u64(out.data() + 24, value.size());
-  const std::uint32_t crc = files_crc(std::string_view(out).substr(16, 16), key, value);
-  for (int i = 0; i < 4; ++i) out[32 + i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
+  files_put_u64(out.data() + 32, files_checksum(std::string_view(out).substr(16, 16), key, value));
   out += key;
   out += value;
   return out;
@@ -127,20 +142,23 @@ struct files_header {
   std::int64_t expires_at = 0;
   std::uint64_t key_size = 0;
   std::uint64_t value_size = 0;
-  std::uint32_t crc = 0;
+  std::uint64_t checksum = 0;
 };
 
 //! Reads the header from the first bytes of a file of `file_size` bytes;
 //! nullptr, or why the file is not an entry file of this format.
 inline const char* files_decode_header(std::string_view head, std::uint64_t file_size, files_header& out) {
-  if (head.size() < files_header_size) return "shorter than an entry header (truncated, or not a cachet file)";
+  // Magic and version first, so that an entry of another version whose
+  // header is shorter than ours (version 1: 36 bytes) is named as such.
+  if (head.size() < files_magic.size()) return "shorter than an entry header (truncated, or not a cachet file)";
   if (head.substr(0, 6) != files_magic.substr(0, 6) || head[6] != 'F') return "not a cachet entry file";
+  if (head[7] == '\x01') return "written in version 1 of the cachet::files format (this cachet reads version 2)";
   if (head[7] != files_magic[7]) return "written in another version of the cachet::files format";
+  if (head.size() < files_header_size) return "shorter than an entry header (truncated, or not a cachet file)";
   out.expires_at = static_cast<std::int64_t>(files_get_u64(head.data() + 8));
   out.key_size = files_get_u64(head.data() + 16);
   out.value_size = files_get_u64(head.data() + 24);
-  out.crc = 0;
-  for (int i = 0; i < 4; ++i) out.crc |= std::uint32_t{static_cast<unsigned char>(head[32 + i])} << (8 * i);
+  out.checksum = files_get_u64(head.data() + 32);
   if (out.key_size > file_size || out.value_size > file_size ||
       files_header_size + out.key_size + out.value_size != file_size)
     return "its length does not match its header (truncated or corrupt)";

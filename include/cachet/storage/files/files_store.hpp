@@ -302,7 +302,7 @@ class files_store : public wall_clock_maintenance<files_store> {
     const std::string_view bytes(e.bytes);
     const std::string_view stored_key = bytes.substr(files_header_size, e.header.key_size);
     const std::string_view value = bytes.substr(files_header_size + e.header.key_size);
-    if (e.header.crc != files_crc(bytes.substr(16, 16), stored_key, value)) {
+    if (e.header.checksum != files_checksum(bytes.substr(16, 16), stored_key, value)) {
       e.bad = "checksum mismatch (corrupt)";
       return e;
     }
