@@ -2,7 +2,8 @@
 // the policy members and specialisations that change them, and what the
 // wrapper does with each (no lock around a thread-safe store, owning keys
 // without heterogeneous lookup, one call per key without native bulk,
-// touch reading the value of a value-dependent expiry).
+// touch reading the value of a value-dependent expiry, get_and_touch and
+// the batch members contains_many and touch_many).
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -120,6 +121,47 @@ struct bulk_bytes {
 
 // The same store, with its bulk members switched off by a specialisation.
 struct bulk_bytes_unused : bulk_bytes {};
+
+// A remote-like store whose get can renew (GETEX) and which answers
+// contains and touch for a batch in one call; every call is counted.
+struct renewing_bytes {
+  using cachet_family = cachet::family::storage;
+  static constexpr bool typed = false;
+  template <class Spec>
+  struct store_type : bulk_bytes::store_type<Spec> {
+    using bulk_bytes::store_type<Spec>::store_type;
+    using key_type = typename Spec::key_type;
+    using value_type = typename Spec::value_type;
+    static inline std::map<std::string, int> calls;
+    const value_type* get(const key_type& k, cachet::time_point now) {
+      ++calls["get"];
+      return map_store<Spec>::get(k, now);
+    }
+    bool touch(const key_type& k, cachet::time_point now, cachet::time_point d) {
+      ++calls["touch"];
+      return map_store<Spec>::touch(k, now, d);
+    }
+    std::optional<value_type> get_and_touch(const key_type& k, cachet::time_point now, cachet::time_point d) {
+      ++calls["get_and_touch"];
+      const auto* v = map_store<Spec>::get(k, now);
+      if (v == nullptr) return std::nullopt;
+      map_store<Spec>::touch(k, now, d);
+      return *v;
+    }
+    std::vector<bool> contains_many(std::span<const key_type> keys, cachet::time_point now) {
+      ++calls["contains_many"];
+      std::vector<bool> out;
+      for (const auto& k : keys) out.push_back(map_store<Spec>::get(k, now) != nullptr);
+      return out;
+    }
+    std::vector<bool> touch_many(std::span<const key_type> keys, cachet::time_point now, cachet::time_point d) {
+      ++calls["touch_many"];
+      std::vector<bool> out;
+      for (const auto& k : keys) out.push_back(map_store<Spec>::touch(k, now, d));
+      return out;
+    }
+  };
+};
 
 // Only the minimal definition: deadline(now, value).
 struct ttl_from_value {
@@ -248,4 +290,31 @@ TEST_CASE("expiry_traits: the minimal expiry policy, and touch reading the value
   CHECK_FALSE(f.contains(5));
   CHECK(f(0) == 0);  // a time to live of 0: returned, not stored
   CHECK_FALSE(f.contains(0));
+}
+
+TEST_CASE("storage_traits: get_and_touch, contains_many and touch_many serve a call in one store call",
+          "[traits][storage][bulk]") {
+  using spec = cachet::entry_spec<std::string, std::string, cachet::detail::string_hash, std::equal_to<>, true>;
+  using store = renewing_bytes::store_type<spec>;
+  STATIC_REQUIRE(cachet::storage_traits<renewing_bytes>::get_and_touch<store, std::string>);
+  STATIC_REQUIRE(cachet::storage_traits<renewing_bytes>::native_contains_many<store>);
+  STATIC_REQUIRE(cachet::storage_traits<renewing_bytes>::native_touch_many<store>);
+  STATIC_REQUIRE_FALSE(cachet::storage_traits<bulk_bytes>::native_touch_many<bulk_bytes::store_type<spec>>);
+
+  cachet::manual_clock clock;
+  auto f = cachet::memoize([](int x) { return x * 10; }, renewing_bytes{}, cachet::cereal_binary{},
+                           cachet::expire_after_access{10s}, clock);
+  f(1), f(2);
+  store::calls.clear();
+  clock.advance(8s);
+  CHECK(f(1) == 10);  // a hit renewed by the get itself
+  CHECK(store::calls == std::map<std::string, int>{{"get_and_touch", 1}});
+  clock.advance(8s);  // 16 s after f(1) was written, 8 s after its renewal
+  CHECK(f.get(1) == 10);
+  CHECK_FALSE(f.get(2));  // not renewed: expired
+  store::calls.clear();
+  CHECK(f.contains_many(std::vector<int>{1, 2, 3}) == std::vector<bool>{true, false, false});
+  CHECK(f.touch_many(std::vector<int>{1, 2}) == std::vector<bool>{true, false});
+  CHECK(f.get_many(std::vector<int>{1, 2}) == std::vector<std::optional<int>>{10, std::nullopt});
+  CHECK(store::calls == std::map<std::string, int>{{"contains_many", 1}, {"touch_many", 2}});
 }

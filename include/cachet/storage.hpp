@@ -34,8 +34,14 @@
 //   clear()
 //   name() const                         -> text for error messages
 // Optional (see storage_traits): lookups by any type the hasher and
-// key_equal accept in place of `const K&` (heterogeneous lookup), and bulk
-// members (see bulk_store): get_many, set_many, erase_many.
+// key_equal accept in place of `const K&` (heterogeneous lookup), bulk
+// members (see bulk_store): get_many, set_many, erase_many, and
+//   get_and_touch(const K&, time_point now, time_point deadline)
+//                                        -> optional-like: get, renewing a
+//                                           live entry to `deadline`
+//   contains_many(span<const K>, time_point now)        -> std::vector<bool>
+//   touch_many(span<const K>, time_point now, time_point deadline)
+//                                        -> std::vector<bool>
 //
 // Laws: after set(k, v, d), get(k, t) yields v for every t < d until erase(k),
 // clear(), a later set(k, ...) or eviction; for t >= d it yields nothing.
@@ -142,6 +148,21 @@ concept store_accepts_lookup = requires(S& s, const Lookup& lookup, time_point t
   { s.touch(lookup, t, t) } -> std::same_as<bool>;
 };
 
+template <class S, class Lookup>
+concept store_gets_and_touches = requires(S& s, const Lookup& lookup, time_point t) {
+  { static_cast<bool>(s.get_and_touch(lookup, t, t)) };
+};
+
+template <class S>
+concept store_contains_many = requires(S& s, std::span<const typename S::key_type> keys, time_point t) {
+  { s.contains_many(keys, t) } -> std::same_as<std::vector<bool>>;
+};
+
+template <class S>
+concept store_touches_many = requires(S& s, std::span<const typename S::key_type> keys, time_point t) {
+  { s.touch_many(keys, t, t) } -> std::same_as<std::vector<bool>>;
+};
+
 template <class P>
 constexpr bool typed_storage() {
   if constexpr (requires { { P::typed } -> std::convertible_to<bool>; })
@@ -204,6 +225,20 @@ struct default_storage_traits {
   //! policy then uses them. Defaults to: Store models bulk_store.
   template <class Store>
   static constexpr bool native_bulk = bulk_store<Store>;
+
+  //! Whether Store has `get_and_touch(lookup, now, deadline)`: a get that
+  //! renews the entry's deadline in the same call (Redis GETEX), used by a
+  //! sliding expiry instead of get then touch. Defaults to: detected.
+  template <class Store, class Lookup>
+  static constexpr bool get_and_touch = detail::store_gets_and_touches<Store, Lookup>;
+
+  //! Whether Store answers `contains_many(keys, now)` and `touch_many(keys,
+  //! now, deadline)` for a batch in one call (one round trip); the `batched`
+  //! bulk policy then uses them. Defaults to: detected.
+  template <class Store>
+  static constexpr bool native_contains_many = detail::store_contains_many<Store>;
+  template <class Store>
+  static constexpr bool native_touch_many = detail::store_touches_many<Store>;
 };
 
 //! See default_storage_traits; specialise this one.

@@ -51,6 +51,9 @@ class cached_bulk : public Core {
   using typename Core::value_type;
   using fn_type = typename Core::function_type;
   static constexpr bool use_store_bulk = Core::use_store_bulk;
+  // The optional batch members, used under the batching bulk policy only.
+  static constexpr bool use_store_contains_many = Core::use_store_contains_many;
+  static constexpr bool use_store_touch_many = Core::use_store_touch_many;
 
   template <class Item>
   key_type key_of(const Item& item) const {
@@ -114,9 +117,18 @@ class cached_bulk : public Core {
           guard g(this->lock());
           if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
             stored = this->store().get_many(std::span<const key_type>(keys), at);
-            if constexpr (Core::expiry_traits_type::renews_on_access)
-              for (std::size_t i = 0; i < keys.size(); ++i)
-                if (stored[i]) this->store().touch(keys[i], at, this->expiry_.deadline(at));
+            if constexpr (Core::expiry_traits_type::renews_on_access) {
+              if constexpr (use_store_touch_many) {
+                std::vector<key_type> hits;
+                for (std::size_t i = 0; i < keys.size(); ++i)
+                  if (stored[i]) hits.push_back(keys[i]);
+                if (!hits.empty())
+                  this->store().touch_many(std::span<const key_type>(hits), at, this->expiry_.deadline(at));
+              } else {
+                for (std::size_t i = 0; i < keys.size(); ++i)
+                  if (stored[i]) this->store().touch(keys[i], at, this->expiry_.deadline(at));
+              }
+            }
           } else {
             stored.reserve(keys.size());
             for (const auto& k : keys) stored.push_back(this->find_locked(k, at));
@@ -136,6 +148,17 @@ class cached_bulk : public Core {
   }
 
   // op(lookup) for each lookup under one lock; all false if the batch fails open.
+  // One store call for the whole batch, under one lock; all false on a
+  // failure that fails open.
+  template <class Op>
+  std::vector<bool> batch_locked(const std::vector<key_type>& keys, Op op) {
+    return this->guarded([&] { return std::vector<bool>(keys.size(), false); },
+                         [&] {
+                           guard g(this->lock());
+                           return op();
+                         });
+  }
+
   template <class Lookups, class Op>
   std::vector<bool> each_locked(const Lookups& lookups, Op op) {
     return this->guarded([&] { return std::vector<bool>(lookups.size(), false); },
@@ -263,17 +286,30 @@ class cached_bulk : public Core {
   //! [ring: has_many] Whether each call has a live entry.
   template <std::ranges::forward_range Range>
   std::vector<bool> contains_many(const Range& calls) {
-    const auto lookups = lookups_of(calls);
     const time_point at = this->now();
-    return each_locked(lookups, [&](const auto& k) { return this->store().contains(k, at); });
+    if constexpr (use_store_contains_many) {
+      const std::vector<key_type> keys = keys_of(calls);
+      return batch_locked(keys, [&] { return this->store().contains_many(std::span<const key_type>(keys), at); });
+    } else {
+      const auto lookups = lookups_of(calls);
+      return each_locked(lookups, [&](const auto& k) { return this->store().contains(k, at); });
+    }
   }
 
   //! [ring: touch_many] Renews each call's live entry; true where there was one.
   template <std::ranges::forward_range Range>
   std::vector<bool> touch_many(const Range& calls) {
-    const auto lookups = lookups_of(calls);
     const time_point at = this->now();
-    return each_locked(lookups, [&](const auto& k) { return this->touch_locked(k, at); });
+    // One deadline for the batch: only when it does not depend on the values.
+    if constexpr (use_store_touch_many && Core::expiry_traits_type::value_independent) {
+      const std::vector<key_type> keys = keys_of(calls);
+      return batch_locked(keys, [&] {
+        return this->store().touch_many(std::span<const key_type>(keys), at, this->expiry_.deadline(at));
+      });
+    } else {
+      const auto lookups = lookups_of(calls);
+      return each_locked(lookups, [&](const auto& k) { return this->touch_locked(k, at); });
+    }
   }
 };
 

@@ -130,10 +130,20 @@ class cached_core<Fn, R(Params...), Policies...>
   // after the lock is released.
   template <class Lookup>
   std::optional<stored_type> find_locked(const Lookup& lookup, time_point now) {
-    auto found = store().get(lookup, now);
+    // A sliding expiry renews in the get itself where the store can (one
+    // round trip), else with a touch after it.
+    constexpr bool renew_in_get = expiry_traits_type::renews_on_access &&
+                                  types::store_traits::template get_and_touch<store_type, Lookup>;
+    auto found = [&] {
+      if constexpr (renew_in_get)
+        return store().get_and_touch(lookup, now, expiry_.deadline(now));
+      else
+        return store().get(lookup, now);
+    }();
     if (!found) return std::nullopt;
     std::optional<stored_type> out(std::in_place, std::move(*found));
-    if constexpr (expiry_traits_type::renews_on_access) store().touch(lookup, now, expiry_.deadline(now));
+    if constexpr (expiry_traits_type::renews_on_access && !renew_in_get)
+      store().touch(lookup, now, expiry_.deadline(now));
     return out;
   }
 

@@ -239,6 +239,9 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
   static constexpr bool lock_free_store = store_traits::thread_safe;
   //! The store's bulk members serve the *_many operations.
   static constexpr bool use_store_bulk = bulk_type::batches && store_traits::template native_bulk<store_type>;
+  static constexpr bool use_store_contains_many =
+      bulk_type::batches && store_traits::template native_contains_many<store_type>;
+  static constexpr bool use_store_touch_many = bulk_type::batches && store_traits::template native_touch_many<store_type>;
 };
 
 // After a policy-set error (not a policy, a family twice, a wrong family):
@@ -264,6 +267,8 @@ struct resolved_policies<false, R, void(Params...), Policies...> : function_type
   using store_traits = storage_traits<no_storage_named>;
   static constexpr bool lock_free_store = false;
   static constexpr bool use_store_bulk = false;
+  static constexpr bool use_store_contains_many = false;
+  static constexpr bool use_store_touch_many = false;
 };
 
 }  // namespace cachet::detail
