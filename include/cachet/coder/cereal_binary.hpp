@@ -15,8 +15,9 @@ namespace cachet {
 
 //! Compact and fast; readable only on machines of the same endianness and
 //! type sizes. The value type needs a cereal `serialize` (or save/load) and
-//! a default constructor. Bytes are framed with a type fingerprint and a
-//! CRC-32, so corrupt or foreign bytes raise cachet::invalid_data.
+//! a default constructor. Bytes are framed with a type fingerprint and an
+//! XXH3-64 checksum, so corrupt or foreign bytes raise cachet::invalid_data;
+//! so do hostile lengths, bools and enum values (bounded_input.hpp).
 struct cereal_binary {
   using cachet_family = family::coder;
 

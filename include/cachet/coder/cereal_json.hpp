@@ -11,6 +11,7 @@
 
 #include <cachet/coder.hpp>
 #include <cachet/coder/cereal/envelope.hpp>
+#include <cachet/coder/cereal/json_input.hpp>
 #include <cachet/coder/cereal/types.hpp>
 #include <cachet/errors.hpp>
 
@@ -76,7 +77,8 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
 //! read from the store. Larger and slower than the binary coders. Bytes that
 //! are not JSON of the value's shape raise cachet::invalid_data; so do numbers
 //! of more than 40 characters and nesting deeper than 256, which would crash
-//! the JSON parser (see detail::json_unsafe_for_rapidjson).
+//! the JSON parser (see detail::json_unsafe_for_rapidjson), and enum values
+//! outside the values their enum accepts (detail::json_input).
 struct cereal_json {
   using cachet_family = family::coder;
 
@@ -98,8 +100,10 @@ struct cereal_json {
     std::istream in(&buffer);
     T value{};
     try {
-      cereal::JSONInputArchive archive(in);
+      detail::json_input archive(in);
       archive(cereal::make_nvp("value", value));
+    } catch (const invalid_data&) {
+      throw;
     } catch (const std::exception& e) {
       throw invalid_data(std::string("JSON value does not decode: ") + e.what());
     }

@@ -6,12 +6,12 @@
 // before any container is sized from it, so hostile bytes cannot make a
 // reader allocate more than a small multiple of their own size; a bool that
 // is neither 0 nor 1 is invalid_data (reading it would be undefined
-// behaviour).
+// behaviour), and so is an enum value outside the values its enum accepts
+// (enum_load.hpp).
 //
-// What it cannot check: that an enum holds one of its enumerators (cereal
-// writes the underlying integer), and containers of values that take no
-// bytes at all (empty classes), whose element count no byte bounds: those
-// are rejected when longer than the bytes that remain.
+// What it cannot check: containers of values that take no bytes at all
+// (empty classes), whose element count no byte bounds: those are rejected
+// when longer than the bytes that remain.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +25,7 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 
+#include <cachet/coder/cereal/enum_load.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {
@@ -70,6 +71,9 @@ class bounded_binary_input
                          " is larger than the " + std::to_string(remaining_) + " bytes that remain");
   }
 
+  //! Rejects the payload: `why` is what was wrong with it.
+  [[noreturn]] void reject(const std::string& why) const { throw invalid_data("value does not decode: " + why); }
+
  private:
   void load_bytes(void* data, std::size_t size) {
     if (size > remaining_) throw invalid_data("value does not decode: truncated");
@@ -82,6 +86,9 @@ class bounded_binary_input
   std::size_t remaining_;
   bool swap_ = false;
 };
+
+template <bool Portable>
+inline constexpr bool checks_enums<bounded_binary_input<Portable>> = true;
 
 template <bool Portable, class T>
   requires std::is_arithmetic_v<T>

@@ -7,7 +7,9 @@
 //   2       1     envelope version (2)
 //   3       1     archive: 'b' binary, 'p' portable binary
 //   4       8     fingerprint of the value's type: XXH3-64 of its mangled
-//                 name, its cereal class version and cachet::schema_version<T>
+//                 name, its structure (fingerprint.hpp: an aggregate's field
+//                 types, recursively), its cereal class version and
+//                 cachet::schema_version<T>
 //   12      8     XXH3-64 of bytes 0-11 and the payload
 //   20      ...   payload: cereal archive of the value
 // Integers are little-endian. Version 1 frames (CRC-32, whose fill-pattern
@@ -40,15 +42,17 @@
 #undef CACHET_DEFINED_XXH_INLINE_ALL
 #endif
 
+#include <cachet/coder/cereal/fingerprint.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet {
 
 //! A version of the stored form of T that you declare, so that values
-//! written before a change of T's members (a field that changes type, two
-//! fields swapped) are invalid_data rather than misread: bump it with the
-//! change. Part of the type fingerprint of the cereal coders' frames, as is
-//! the class version of CEREAL_CLASS_VERSION.
+//! written before a change the fingerprint cannot see (two fields of one
+//! type swapped, a member of a class with constructors that changes type)
+//! are invalid_data rather than misread: bump it with the change. Part of
+//! the type fingerprint of the cereal coders' frames, as is the class
+//! version of CEREAL_CLASS_VERSION.
 template <class T>
 inline constexpr std::uint32_t schema_version = 0;
 
@@ -73,6 +77,7 @@ inline std::uint64_t get_u64(const char* in) noexcept {
 template <class T>
 std::string fingerprint_text() {
   std::string text = typeid(T).name();
+  text += structure_text<T, structure_depth>();
   text += "|cereal version ";
   text += std::to_string(cereal::detail::Version<T>::version);
   text += "|schema version ";
