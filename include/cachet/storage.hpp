@@ -50,7 +50,8 @@
 // a store may keep none. <cachet/testing/storage_conformance.hpp> checks
 // these laws on any storage.
 //
-// Models: lru, dict (memory); sqlite, files (disk).
+// Models: lru, dict (memory); sqlite, files (disk); redis, redis_hash,
+// memcached (servers).
 #pragma once
 
 #include <chrono>
