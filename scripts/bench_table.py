@@ -48,7 +48,8 @@ def load(paths):
         for b in data.get("benchmarks", []):
             if b.get("run_type", "iteration") != "iteration":
                 continue
-            name = "/".join(p for p in b.get("run_name", b["name"]).split("/") if p not in ("manual_time", "real_time"))
+            name = "/".join(p for p in b.get("run_name", b["name"]).split("/")
+                            if p not in ("manual_time", "real_time") and not p.startswith("iterations:"))
             if b.get("error_occurred"):
                 errors.append(f"{name}: {b.get('error_message', 'error')}")
                 continue
@@ -203,6 +204,29 @@ def persistent_goals(samples, out):
               f" {fmt_ns(statistics.median(simple))} | {x:.2f}x | {'met' if x >= 0.8 else 'missed'} |\n")
 
 
+def remote_goals(samples, out):
+    """bench_remote: the remote storages against the servers' own clients, same run."""
+    pairs = [
+        ("redis get >= 0.9x redis-benchmark -P 1", "get/redis/1k", "get/baseline_redis_benchmark/1", 0.9),
+        ("redis get_many(16) per key >= 0.8x redis-benchmark -P 16", "get_many/redis/1k/16",
+         "get_many/baseline_redis_benchmark/16", 0.8),
+        ("redis get vs hiredis GET", "get/redis/1k", "get/baseline_hiredis/1k/1", None),
+        ("redis get_many(16) vs 16 pipelined GETs", "get_many/redis/1k/16", "get_many/baseline_hiredis/1k/16", None),
+        ("memcached get vs libmemcached", "get/memcached/1k", "get/baseline_libmemcached/1k/1", None),
+        ("memcached get_many(16) vs memcached_mget", "get_many/memcached/1k/16", "get_many/baseline_libmemcached/1k/16",
+         None),
+    ]
+    rows = [(g, samples.get(c), samples.get(b), limit) for g, c, b, limit in pairs if samples.get(c) and samples.get(b)]
+    if not rows:
+        return
+    out.write("\n### Goals (remote storages)\n\n| goal | cachet | baseline | throughput ratio | met |\n"
+              "| --- | ---: | ---: | ---: | --- |\n")
+    for goal, cachet, base, limit in rows:
+        x = statistics.median(base) / statistics.median(cachet)
+        met = "-" if limit is None else ("met" if x >= limit else "missed")
+        out.write(f"| {goal} | {fmt_ns(statistics.median(cachet))} | {fmt_ns(statistics.median(base))} | {x:.2f}x | {met} |\n")
+
+
 def write_csv(rows, path):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -235,6 +259,7 @@ def main():
     print_tables(rows, out)
     goals(rows, out)
     persistent_goals(samples, out)
+    remote_goals(samples, out)
     if errors:
         out.write("\nbenchmarks that reported an error:\n" + "".join(f"- {e}\n" for e in errors))
     if args.csv:

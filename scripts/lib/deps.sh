@@ -66,7 +66,9 @@ cachet_configure() {
 # tsl::robin_map is a baseline of the benchmarks (the library and its tests
 # never use it, so scripts/test and users do not install it); xz-utils, to
 # read the xz-compressed traces of bench/hitratio; python3, for
-# scripts/bench_table.py.
+# scripts/bench_table.py; the remote storages' libraries and servers, for
+# bench_remote (redis-tools brings redis-benchmark, its baseline).
 cachet_bench_packages() {
-  echo libbenchmark-dev robin-map-dev xz-utils python3
+  echo libbenchmark-dev robin-map-dev xz-utils python3 pkg-config libhiredis-dev libmemcached-dev redis-server \
+    redis-tools memcached
 }
