@@ -31,18 +31,8 @@
 #include <cereal/cereal.hpp>
 #include <cereal/details/helpers.hpp>
 
-// XXH3, header-only: every function static inline, nothing to link.
-#ifndef XXH_INLINE_ALL
-#define XXH_INLINE_ALL
-#define CACHET_DEFINED_XXH_INLINE_ALL
-#endif
-#include <xxhash.h>
-#ifdef CACHET_DEFINED_XXH_INLINE_ALL
-#undef XXH_INLINE_ALL
-#undef CACHET_DEFINED_XXH_INLINE_ALL
-#endif
-
 #include <cachet/coder/cereal/fingerprint.hpp>
+#include <cachet/coder/cereal/xxh3.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet {

@@ -38,17 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-// XXH3, header-only as in <cachet/coder/cereal/envelope.hpp>: nothing to link.
-#ifndef XXH_INLINE_ALL
-#define XXH_INLINE_ALL
-#define CACHET_DEFINED_XXH_INLINE_ALL
-#endif
-#include <xxhash.h>
-#ifdef CACHET_DEFINED_XXH_INLINE_ALL
-#undef XXH_INLINE_ALL
-#undef CACHET_DEFINED_XXH_INLINE_ALL
-#endif
-
+#include <cachet/coder/cereal/xxh3.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {
