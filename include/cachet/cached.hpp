@@ -54,9 +54,11 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     auto lookup = this->store_lookup(args...);
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     key_type key = this->owning_key(std::move(lookup), args...);
-    value_type value = this->invoke(std::forward<A>(args)...);
-    this->write(std::move(key), value);
-    return value;
+    return this->computed(key, [&] {
+      value_type value = this->invoke(std::forward<A>(args)...);
+      this->write(key_type(key), value);
+      return value;
+    });
   }
 
   //! [ring: get] The cached value, if there is a live one; never calls the function.
@@ -77,10 +79,12 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   template <class... A>
     requires std::invocable<Fn&, A&&...>
   value_type update(A&&... args) {
-    key_type key = this->key_.make(args...);
-    value_type value = this->invoke(std::forward<A>(args)...);
-    this->write(std::move(key), value);
-    return value;
+    const key_type key = this->key_.make(args...);
+    return this->computed(key, [&] {
+      value_type value = this->invoke(std::forward<A>(args)...);
+      this->write(key_type(key), value);
+      return value;
+    });
   }
 
   //! [ring: execute] Calls the function; the cache is neither read nor written.

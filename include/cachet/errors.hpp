@@ -5,7 +5,8 @@
 //       ├── backend_error    the store could not be reached or failed
 //       ├── invalid_data     stored bytes do not decode
 //       ├── closed_storage   the storage was used after close
-//       └── entry_not_found  a call that promises a value found none
+//       ├── entry_not_found  a call that promises a value found none
+//       └── reentrant_call   the function called itself on a call in flight
 //
 // Each carries the storage's name and the key it was about, when known, and
 // puts both in what().
@@ -64,6 +65,15 @@ class closed_storage : public error {
 };
 
 class entry_not_found : public error {
+ public:
+  using error::error;
+};
+
+//! A memoized function called itself, through its wrapper, with the
+//! arguments of a call it is still computing in the same thread: waiting
+//! for that call would never end (under a single-flight sync policy such as
+//! cachet::mutex). Thrown at once; it always propagates.
+class reentrant_call : public error {
  public:
   using error::error;
 };

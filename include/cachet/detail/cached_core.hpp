@@ -17,10 +17,23 @@
 #include <cachet/detail/key_support.hpp>
 #include <cachet/detail/policy_set.hpp>
 #include <cachet/detail/resolved_policies.hpp>
+#include <cachet/detail/single_flight.hpp>
 #include <cachet/detail/store_holder.hpp>
 #include <cachet/errors.hpp>
 
 namespace cachet::detail {
+
+//! Whether sync policy P runs one computation per key at a time (its
+//! `single_flight` member; default false).
+template <class P>
+constexpr bool single_flight_sync() {
+  if constexpr (requires { { P::single_flight } -> std::convertible_to<bool>; })
+    return static_cast<bool>(P::single_flight);
+  else
+    return false;
+}
+
+struct no_flights {};
 
 // A lock that a copy or move of the cache does not share.
 template <class Lock>
@@ -74,6 +87,24 @@ class cached_core<Fn, R(Params...), Policies...>
   using lock_type = typename sync_type::lock_type;
   //! Taken around every store access (a no-op for a thread-safe store).
   using guard = store_guard<lock_type, !types::lock_free_store>;
+  //! Concurrent misses of one key run the function once (sync policy's single_flight).
+  static constexpr bool single_flights = single_flight_sync<sync_type>();
+  using flight_table =
+      std::conditional_t<single_flights,
+                         single_flight<key_type, value_type, typename types::bound_key::hasher,
+                                       typename types::bound_key::key_equal>,
+                         no_flights>;
+
+  // Runs `compute()` (the call of the function and the write) for `key`, or,
+  // under a single-flight sync policy, joins the computation of `key` already
+  // in flight.
+  template <class Compute>
+  value_type computed(const key_type& key, Compute&& compute) {
+    if constexpr (single_flights)
+      return flights_.run(key, std::forward<Compute>(compute), [&] { return key_text(key); });
+    else
+      return compute();
+  }
 
   cached_core(Fn fn, const Policies&... policies)
       : fn_(std::move(fn)),
@@ -279,6 +310,7 @@ class cached_core<Fn, R(Params...), Policies...>
   [[no_unique_address]] clock_type clock_;
   [[no_unique_address]] error_policy_type error_policy_;
   [[no_unique_address]] mutable lock_holder<lock_type> lock_;
+  [[no_unique_address]] flight_table flights_;
   store_holder<store_type, storage_type, error_policy_type::fails_open> store_;
 };
 

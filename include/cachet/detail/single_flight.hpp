@@ -1,0 +1,104 @@
+// cachet/detail/single_flight.hpp: the computations in flight of one cached
+// function, by key, so that concurrent misses of one key run the function
+// once (the cache stampede that Caffeine's computeIfAbsent and Rust
+// cached's sync_writes prevent).
+//
+// The first caller of a key leads: it computes (no lock held), stores, and
+// hands the value (or the exception) to every caller that came meanwhile;
+// they wait on the flight, not on the cache's lock, so other keys never
+// wait. A leader that asks for its own key again (the function calls
+// itself with the same arguments) would wait for itself: it gets
+// cachet::reentrant_call at once instead.
+#pragma once
+
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <cachet/errors.hpp>
+
+namespace cachet::detail {
+
+template <class Key, class Value, class Hash, class Equal>
+class single_flight {
+ public:
+  single_flight() = default;
+  // A copy of a cached function shares no computation with the original.
+  single_flight(const single_flight&) noexcept {}
+  single_flight& operator=(const single_flight&) noexcept { return *this; }
+
+  //! Runs `lead()` (which computes and stores) unless a computation of `key`
+  //! is in flight, whose outcome is then returned (or rethrown) instead.
+  //! `describe()` names the key for reentrant_call's message.
+  template <class Lead, class Describe>
+  Value run(const Key& key, Lead&& lead, Describe&& describe) {
+    std::shared_ptr<flight> joined;
+    std::shared_ptr<flight> led;
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      auto [it, inserted] = flights_.try_emplace(key);
+      if (inserted) {
+        it->second = std::make_shared<flight>();
+        led = it->second;
+      } else if (it->second->leader == std::this_thread::get_id()) {
+        throw reentrant_call("the function called itself with the arguments of a call it is still computing",
+                             {}, describe());
+      } else {
+        joined = it->second;
+      }
+    }
+    if (joined) return joined->wait();
+    try {
+      Value value = lead();
+      finish(key, *led, [&](flight& f) { f.value.emplace(value); });
+      return value;
+    } catch (...) {
+      finish(key, *led, [&](flight& f) { f.error = std::current_exception(); });
+      throw;
+    }
+  }
+
+ private:
+  struct flight {
+    std::thread::id leader = std::this_thread::get_id();
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    std::optional<Value> value;
+    std::exception_ptr error;
+
+    Value wait() {
+      std::unique_lock<std::mutex> l(mutex);
+      done_cv.wait(l, [&] { return done; });
+      if (error) std::rethrow_exception(error);
+      return *value;
+    }
+  };
+
+  // Publishes the outcome, then forgets the flight (a later miss, after a
+  // failure, computes again), then wakes the waiters.
+  template <class Set>
+  void finish(const Key& key, flight& f, Set&& set) {
+    {
+      std::lock_guard<std::mutex> l(f.mutex);
+      set(f);
+      f.done = true;
+    }
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      flights_.erase(key);
+    }
+    f.done_cv.notify_all();
+  }
+
+  std::mutex mutex_;
+  boost::unordered_flat_map<Key, std::shared_ptr<flight>, Hash, Equal> flights_;
+};
+
+}  // namespace cachet::detail
