@@ -42,10 +42,9 @@ class single_flight {
     std::shared_ptr<flight> led;
     {
       std::lock_guard<std::mutex> g(mutex_);
-      auto [it, inserted] = flights_.try_emplace(key);
-      if (inserted) {
-        it->second = std::make_shared<flight>();
-        led = it->second;
+      if (const auto it = flights_.find(key); it == flights_.end()) {
+        led = std::make_shared<flight>();  // before the table changes: a failed allocation leaves it as it was
+        flights_.emplace(key, led);
       } else if (it->second->leader == std::this_thread::get_id()) {
         throw reentrant_call("the function called itself with the arguments of a call it is still computing",
                              {}, describe());
