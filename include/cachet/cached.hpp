@@ -51,10 +51,11 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   template <class... A>
     requires std::invocable<Fn&, A&&...>
   value_type operator()(A&&... args) {
+    const auto looked_at = this->flight_epoch();
     auto lookup = this->store_lookup(args...);
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     key_type key = this->owning_key(std::move(lookup), args...);
-    return this->computed(key, [&] {
+    return this->computed(key, looked_at, /*recheck=*/true, [&] {
       value_type value = this->invoke(std::forward<A>(args)...);
       this->write(key_type(key), value);
       return value;
@@ -80,7 +81,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     requires std::invocable<Fn&, A&&...>
   value_type update(A&&... args) {
     const key_type key = this->key_.make(args...);
-    return this->computed(key, [&] {
+    return this->computed(key, 0, /*recheck=*/false, [&] {
       value_type value = this->invoke(std::forward<A>(args)...);
       this->write(key_type(key), value);
       return value;

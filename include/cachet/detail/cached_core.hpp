@@ -7,6 +7,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -95,13 +96,25 @@ class cached_core<Fn, R(Params...), Policies...>
                                        typename types::bound_key::key_equal>,
                          no_flights>;
 
+  // Under a single-flight sync policy: read before a call looks in the
+  // store (see single_flight::epoch); else 0.
+  std::uint64_t flight_epoch() const noexcept {
+    if constexpr (single_flights)
+      return flights_.epoch();
+    else
+      return 0;
+  }
+
   // Runs `compute()` (the call of the function and the write) for `key`, or,
   // under a single-flight sync policy, joins the computation of `key` already
-  // in flight.
+  // in flight; a caller that missed at `looked_at` and leads after another
+  // computation finished looks in the store again first (if `recheck`).
   template <class Compute>
-  value_type computed(const key_type& key, Compute&& compute) {
+  value_type computed(const key_type& key, std::uint64_t looked_at, bool recheck, Compute&& compute) {
     if constexpr (single_flights)
-      return flights_.run(key, std::forward<Compute>(compute), [&] { return key_text(key); });
+      return flights_.run(
+          key, looked_at, std::forward<Compute>(compute),
+          [&] { return recheck ? find(key, now()) : std::optional<value_type>(); }, [&] { return key_text(key); });
     else
       return compute();
   }

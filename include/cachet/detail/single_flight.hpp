@@ -11,7 +11,9 @@
 // cachet::reentrant_call at once instead.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -33,11 +35,19 @@ class single_flight {
   single_flight(const single_flight&) noexcept {}
   single_flight& operator=(const single_flight&) noexcept { return *this; }
 
+  //! How many computations have finished: read before a lookup of the
+  //! store, so that a caller that then leads knows whether a value may have
+  //! been stored since it looked.
+  std::uint64_t epoch() const noexcept { return finished_.load(std::memory_order_acquire); }
+
   //! Runs `lead()` (which computes and stores) unless a computation of `key`
   //! is in flight, whose outcome is then returned (or rethrown) instead.
-  //! `describe()` names the key for reentrant_call's message.
-  template <class Lead, class Describe>
-  Value run(const Key& key, Lead&& lead, Describe&& describe) {
+  //! A caller that leads after a computation finished since `looked_at`
+  //! (its epoch() before it missed) first asks `recheck()` (the store), so
+  //! that a value stored meanwhile is not computed again. `describe()`
+  //! names the key for reentrant_call's message.
+  template <class Lead, class Recheck, class Describe>
+  Value run(const Key& key, std::uint64_t looked_at, Lead&& lead, Recheck&& recheck, Describe&& describe) {
     std::shared_ptr<flight> joined;
     std::shared_ptr<flight> led;
     {
@@ -54,6 +64,12 @@ class single_flight {
     }
     if (joined) return joined->wait();
     try {
+      if (epoch() != looked_at) {
+        if (std::optional<Value> stored = recheck()) {
+          finish(key, *led, [&](flight& f) { f.value.emplace(*stored); });
+          return std::move(*stored);
+        }
+      }
       Value value = lead();
       finish(key, *led, [&](flight& f) { f.value.emplace(value); });
       return value;
@@ -93,11 +109,13 @@ class single_flight {
       std::lock_guard<std::mutex> g(mutex_);
       flights_.erase(key);
     }
+    finished_.fetch_add(1, std::memory_order_acq_rel);
     f.done_cv.notify_all();
   }
 
   std::mutex mutex_;
   boost::unordered_flat_map<Key, std::shared_ptr<flight>, Hash, Equal> flights_;
+  std::atomic<std::uint64_t> finished_{0};
 };
 
 }  // namespace cachet::detail
