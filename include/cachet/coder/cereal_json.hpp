@@ -29,35 +29,45 @@ namespace detail {
 inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
   constexpr std::size_t max_depth = 256;
   constexpr std::size_t max_number = 40;
+  const auto is_digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
   std::size_t depth = 0;
-  std::size_t number = 0;          // characters of the number being read
-  bool mantissa_nonzero = false;   // a digit 1-9 before its exponent
-  bool exponent = false;
   bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (in_string) {
       if (c == '\\')
         ++i;
       else if (c == '"')
         in_string = false;
+      ++i;
       continue;
     }
-    // A number starts with a digit or '-' (not the e of true or false).
-    const bool digit = c >= '0' && c <= '9';
-    const bool number_char = number > 0 ? digit || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-                                        : digit || c == '-';
-    if (!number_char) {
+    if (c == '-' || is_digit(i)) {
+      // One number, by JSON's grammar: rapidjson parses it (and may hit
+      // the cases above) before it looks at what follows, so a number ends
+      // where the grammar ends (0.000.1 is the number 0.000, then junk).
+      const std::size_t start = i;
+      bool mantissa_nonzero = false;
+      bool exponent = false;
+      const auto digits = [&] {
+        for (; is_digit(i); ++i)
+          if (!exponent && text[i] != '0') mantissa_nonzero = true;
+      };
+      if (c == '-') ++i;
+      digits();
+      if (i < text.size() && text[i] == '.') ++i, digits();
+      if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        exponent = true;
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+        digits();
+      }
+      if (i - start > max_number) return "a number of more than 40 characters";
       // rapidjson normalises a zero mantissa written long (0e80,
       // 0.0000000000000000000000) by __builtin_clzll(0): undefined
       // behaviour. cereal_json writes zero as 0, 0.0 or -0.0.
-      if (number > 0 && !mantissa_nonzero && (exponent || number > 4)) return "a zero written at length";
-      number = 0;
-      mantissa_nonzero = exponent = false;
-    } else {
-      if (++number > max_number) return "a number of more than 40 characters";
-      if (c == 'e' || c == 'E') exponent = true;
-      if (!exponent && c >= '1' && c <= '9') mantissa_nonzero = true;
+      if (!mantissa_nonzero && (exponent || i - start > 4)) return "a zero written at length";
+      continue;
     }
     if (c == '"') {
       in_string = true;
@@ -66,8 +76,8 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
+    ++i;
   }
-  if (number > 0 && !mantissa_nonzero && (exponent || number > 4)) return "a zero written at length";
   return nullptr;
 }
 
