@@ -57,7 +57,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     key_type key = this->owning_key(std::move(lookup), args...);
     return this->computed(key, looked_at, /*recheck=*/true, [&] {
       value_type value = this->invoke(std::forward<A>(args)...);
-      this->write(key_type(key), value);
+      this->write_result(key_type(key), value);
       return value;
     });
   }
@@ -83,7 +83,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     const key_type key = this->key_.make(args...);
     return this->computed(key, 0, /*recheck=*/false, [&] {
       value_type value = this->invoke(std::forward<A>(args)...);
-      this->write(key_type(key), value);
+      this->write_result(key_type(key), value);
       return value;
     });
   }

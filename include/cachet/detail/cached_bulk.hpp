@@ -84,12 +84,16 @@ class cached_bulk : public Core {
     return lookups;
   }
 
-  // Stores values[i] under keys[i] for i in [0, count), under one lock.
-  void write_many(std::vector<key_type>& keys, const std::vector<value_type>& values, std::size_t count) {
+  // Stores values[i] under keys[i] for i in [0, count), under one lock;
+  // `computed`: the values are the function's results, stored only where
+  // worth caching (result_traits).
+  void write_many(std::vector<key_type>& keys, const std::vector<value_type>& values, std::size_t count,
+                  bool computed) {
     const time_point at = this->now();
     std::vector<entry<key_type, stored_type>> entries;
     entries.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
+      if (computed && !this->worth_caching(values[i])) continue;
       const auto deadline = this->write_deadline(values[i], at);
       if (deadline) entries.push_back({std::move(keys[i]), this->encode(values[i]), *deadline});
     }
@@ -194,7 +198,7 @@ class cached_bulk : public Core {
     std::vector<value_type> stored(std::ranges::begin(values), std::ranges::end(values));
     if (keys.size() != stored.size())
       throw std::invalid_argument("cachet: set_many: the calls and the values differ in number");
-    write_many(keys, stored, keys.size());
+    write_many(keys, stored, keys.size(), /*computed=*/false);
   }
 
   //! [ring: update_many] Calls the function for each call, stores and
@@ -212,10 +216,10 @@ class cached_bulk : public Core {
         values.push_back(call_of(item));
       }
     } catch (...) {
-      write_many(keys, values, values.size());
+      write_many(keys, values, values.size(), /*computed=*/true);
       throw;
     }
-    write_many(keys, values, values.size());
+    write_many(keys, values, values.size(), /*computed=*/true);
     return values;
   }
 
@@ -256,11 +260,11 @@ class cached_bulk : public Core {
         ++i;
       }
     } catch (...) {
-      write_many(keys, values, values.size());
+      write_many(keys, values, values.size(), /*computed=*/true);
       throw;
     }
     for (const auto& [call, index] : repeats) found[call] = values[index];
-    write_many(keys, values, values.size());
+    write_many(keys, values, values.size(), /*computed=*/true);
     std::vector<value_type> out;
     out.reserve(found.size());
     for (auto& v : found) out.push_back(std::move(*v));

@@ -21,6 +21,7 @@
 #include <cachet/detail/single_flight.hpp>
 #include <cachet/detail/store_holder.hpp>
 #include <cachet/errors.hpp>
+#include <cachet/result_traits.hpp>
 
 namespace cachet::detail {
 
@@ -226,6 +227,16 @@ class cached_core<Fn, R(Params...), Policies...>
   }
 
   // ---- 4. the write ----
+
+  // Whether the function's result `value` is stored (result_traits).
+  static bool worth_caching(const value_type& value) noexcept(noexcept(result_traits<value_type>::worth_caching(value))) {
+    return result_traits<value_type>::worth_caching(value);
+  }
+
+  // Stores what the function computed, unless it is not worth caching.
+  void write_result(key_type&& key, const value_type& value) {
+    if (worth_caching(value)) write(std::move(key), value);
+  }
 
   void write(key_type&& key, const value_type& value) {
     const time_point at = now();
