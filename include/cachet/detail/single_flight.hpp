@@ -97,7 +97,10 @@ class single_flight {
   };
 
   // Publishes the outcome, then forgets the flight (a later miss, after a
-  // failure, computes again), then wakes the waiters.
+  // failure, computes again), then wakes the waiters. The epoch moves
+  // before the flight leaves the table: a caller that finds no flight then
+  // sees the new epoch and looks in the store again (else one that missed
+  // before the write could lead a second computation).
   template <class Set>
   void finish(const Key& key, flight& f, Set&& set) {
     {
@@ -107,9 +110,9 @@ class single_flight {
     }
     {
       std::lock_guard<std::mutex> g(mutex_);
+      finished_.fetch_add(1, std::memory_order_acq_rel);
       flights_.erase(key);
     }
-    finished_.fetch_add(1, std::memory_order_acq_rel);
     f.done_cv.notify_all();
   }
 
