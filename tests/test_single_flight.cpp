@@ -3,7 +3,8 @@
 // thread-safe stores; an exception reaches every waiter and nothing is
 // stored; other keys never wait; a function calling itself with the same
 // arguments gets cachet::reentrant_call, while recursion on other arguments
-// (fib) works from several threads; update joins the flight too.
+// (fib) works from several threads; update, update_many and
+// get_or_update_many join the flights too.
 //
 // Threads meet at latches. Where a test must let the waiters reach the
 // flight before the computation ends, the computation waits for a latch
@@ -229,4 +230,68 @@ TEST_CASE("single flight: concurrent updates of one key run the function once", 
   }
   CHECK(calls == 1);
   CHECK(right == 4);
+}
+
+TEST_CASE("single flight: get_or_update_many and update_many join the flights of their keys",
+          "[sync][single_flight][threads][bulk]") {
+  std::atomic<int> calls{0};
+  std::latch release(1);
+  auto f = cachet::memoize(
+      [&](int x) {
+        ++calls;
+        release.wait();
+        return 2 * x;
+      },
+      cachet::lru{.capacity = 8});
+  std::atomic<int> right{0};
+  {
+    std::thread leader([&] { right += f(21) == 42; });
+    while (calls.load() == 0) std::this_thread::yield();  // 21 is in flight
+    crowd others(waiters, [&] {
+      right += f.get_or_update_many(std::vector<int>{21, 22, 21}) == std::vector<int>{42, 44, 42};
+    });
+    others.wait_announced(waiters);
+    release.count_down();
+    leader.join();
+  }
+  CHECK(calls == 2);  // 21 by the leader, 22 by one of the crowd
+  CHECK(right == waiters + 1);
+
+  calls = 0;
+  std::latch start(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      right += f.update_many(std::vector<int>{30}) == std::vector<int>{60};
+    });
+  for (auto& th : threads) th.join();
+  CHECK(right == waiters + 1 + 4);
+  CHECK(calls >= 1);  // updates that overlap share one computation; later ones compute again
+  CHECK(f.get(30) == 60);
+}
+
+TEST_CASE("single flight: recursion through the wrapper inside get_or_update_many, from several threads",
+          "[sync][single_flight][threads][bulk]") {
+  std::atomic<int> calls{0};
+  std::function<long(int)> fib;
+  auto f = cachet::memoize(
+      [&](int n) -> long {
+        ++calls;
+        return n < 2 ? n : fib(n - 1) + fib(n - 2);
+      },
+      cachet::lru{.capacity = 128});
+  fib = [&](int n) { return f(n); };
+  std::latch start(4);
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      right += f.get_or_update_many(std::vector<int>{50, 40, 30}) ==
+               std::vector<long>{12586269025, 102334155, 832040};
+    });
+  for (auto& th : threads) th.join();
+  CHECK(right == 4);
+  CHECK(calls == 51);  // each n in 0..50 once
 }

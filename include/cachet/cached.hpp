@@ -56,7 +56,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     key_type key = this->owning_key(std::move(lookup), args...);
     return this->computed(key, looked_at, /*recheck=*/true, [&] {
-      value_type value = this->invoke(std::forward<A>(args)...);
+      value_type value = this->load(std::forward<A>(args)...);
       this->write_result(key_type(key), value);
       return value;
     });
@@ -82,7 +82,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   value_type update(A&&... args) {
     const key_type key = this->key_.make(args...);
     return this->computed(key, 0, /*recheck=*/false, [&] {
-      value_type value = this->invoke(std::forward<A>(args)...);
+      value_type value = this->load(std::forward<A>(args)...);
       this->write_result(key_type(key), value);
       return value;
     });
@@ -105,11 +105,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   template <class... A>
   bool erase(const A&... args) {
     const auto lookup = this->store_lookup(args...);
-    return this->guarded([] { return false; },
-                         [&] {
-                           typename core::guard g(this->lock());
-                           return this->store().erase(lookup);
-                         });
+    return this->guarded([] { return false; }, [&] { return this->locked([&] { return this->store().erase(lookup); }); });
   }
 
   //! [ring: has] Whether a live entry exists; not a use for recency.
@@ -118,10 +114,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     const auto lookup = this->store_lookup(args...);
     const time_point now = this->now();
     return this->guarded([] { return false; },
-                         [&] {
-                           typename core::guard g(this->lock());
-                           return this->store().contains(lookup, now);
-                         });
+                         [&] { return this->locked([&] { return this->store().contains(lookup, now); }); });
   }
 
   //! [ring: touch] Renews a live entry's expiry (and recency); true if there was one.
@@ -145,10 +138,19 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   const store_type& storage() const { return this->store_.get(); }
 
   //! Calls fn(storage()) holding the cache's lock, and returns its result.
+  //! Entries it removes (clear, erase_expired) reach the stats and the
+  //! removal listener after the lock is released.
   template <class F>
   decltype(auto) with_storage(F&& fn) {
-    std::lock_guard<typename core::lock_type> g(this->lock());
-    return std::invoke(std::forward<F>(fn), this->store_.get());
+    return this->template locked</*Always=*/true>(
+        [&]() -> decltype(auto) { return std::invoke(std::forward<F>(fn), this->store_.get()); });
+  }
+
+  //! A snapshot of the counters (policy cachet::record_stats; see <cachet/stats.hpp>).
+  cache_stats stats() const
+    requires core::records_stats
+  {
+    return this->observers_.stats();
   }
 };
 

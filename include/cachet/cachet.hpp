@@ -22,6 +22,7 @@
 #include <cachet/expiry/expire_after_write.hpp>
 #include <cachet/expiry/expire_per_entry.hpp>
 #include <cachet/expiry/never.hpp>
+#include <cachet/expiry_options.hpp>
 #include <cachet/key.hpp>
 #include <cachet/key/custom_key.hpp>
 #include <cachet/key/hashed_key.hpp>
@@ -29,9 +30,14 @@
 #include <cachet/key/text_key.hpp>
 #include <cachet/key/tuple_key.hpp>
 #include <cachet/policy.hpp>
+#include <cachet/removal_listener.hpp>
+#include <cachet/result_traits.hpp>
+#include <cachet/stats.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/dict.hpp>
 #include <cachet/storage/lru.hpp>
 #include <cachet/sync.hpp>
 #include <cachet/sync/mutex.hpp>
+#include <cachet/sync/sharded.hpp>
 #include <cachet/sync/unsynchronized.hpp>
+#include <cachet/weigher.hpp>

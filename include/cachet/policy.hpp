@@ -29,6 +29,18 @@ struct sync {};
 //! What a storage failure does (propagate_errors, fail_open); header
 //! <cachet/error_policy.hpp>.
 struct error_policy {};
+//! What the wrapper adds to the expiry policy's deadlines (negative
+//! caching, jitter); header <cachet/expiry_options.hpp>.
+struct expiry_options {};
+//! What an entry weighs, for storages that evict by total weight (no_weigher,
+//! weigher{fn}); header <cachet/weigher.hpp>.
+struct weigher {};
+//! What a cached function counts (no_stats, record_stats); header
+//! <cachet/stats.hpp>.
+struct stats {};
+//! Who hears of entries leaving the store (no_removal_listener,
+//! removal_listener); header <cachet/removal_listener.hpp>.
+struct removal_listener {};
 //! The former name of family::error_policy.
 using errors [[deprecated("cachet: the family is now cachet::family::error_policy")]] = error_policy;
 

@@ -19,6 +19,14 @@
 // A store that also has a constructor from (const P&, const
 // cachet::store_options&) is made with it: the options carry what the
 // cache's other policies ask of the store (a bound on lock waits).
+// Optional on the policy (see storage_traits):
+//   P shard(std::size_t index, std::size_t count) const
+//                                        -> the policy of part `index` of
+//                                           `count` (lru: capacity/count
+//                                           each; dict: a copy), so that
+//                                           cachet::sharded<N> keeps N
+//                                           stores; may throw
+//                                           std::invalid_argument
 //
 // Minimal definition of a store S (K = S::key_type, V = S::value_type):
 //   get(const K&, time_point now)        -> optional-like: tests as bool,
@@ -165,6 +173,11 @@ concept store_touches_many = requires(S& s, std::span<const typename S::key_type
 };
 
 template <class P>
+concept shardable_storage = requires(const P& policy, std::size_t index) {
+  { policy.shard(index, index) } -> std::same_as<P>;
+};
+
+template <class P>
 constexpr bool typed_storage() {
   if constexpr (requires { { P::typed } -> std::convertible_to<bool>; })
     return static_cast<bool>(P::typed);
@@ -214,6 +227,11 @@ struct default_storage_traits {
   //! conformance kit then skips the laws that move time by hand. Defaults to
   //! false: the store compares deadlines with the `now` it is given.
   static constexpr bool own_expiry = detail::own_expiry_storage<Storage>();
+
+  //! true: the policy can be split into parts that together hold what it
+  //! holds (a member `P shard(index, count) const`), so cachet::sharded<N>
+  //! makes N stores, each behind its own lock. Defaults to: detected.
+  static constexpr bool shardable = detail::shardable_storage<Storage>;
 
   //! Whether Store (made by this policy) takes lookups of type Lookup in
   //! get/erase/contains/touch, not only `const key_type&`, so that a hit

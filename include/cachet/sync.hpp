@@ -9,13 +9,19 @@
 //                                       key run the function once; the
 //                                       others wait for its value (default
 //                                       false: each computes)
+//   static constexpr std::size_t shards = N;   split a storage that can be
+//                                       split (storage_traits::shardable)
+//                                       into N stores, each behind its own
+//                                       lock_type, chosen by the key's hash
+//                                       (include <cachet/detail/sharded_store.hpp>)
 //
 // The wrapper holds one lock_type and takes it around each storage access,
 // never while the memoized function runs: a function may call itself through
 // its own wrapper (on other arguments, under single flight), and a slow call
 // blocks no one.
 //
-// Models: mutex (the default), unsynchronized.
+// Models: mutex (the default), sharded<N> (N locks over N parts of the
+// store), unsynchronized.
 #pragma once
 
 #include <concepts>

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <concepts>
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -67,6 +69,84 @@ class cached_bulk : public Core {
   value_type call_of(const Item& item) {
     return with_arguments<fn_type>(item, [&](const auto&... a) { return this->invoke(a...); });
   }
+  // The calls of a batch not `found`, under a single-flight sync policy
+  // (see single_flight.hpp): each missing key is claimed; a led one is
+  // computed (or, if a computation finished since `looked_at` and
+  // `recheck`, read again from the store) and published at once; the led
+  // values are stored in one write; then the batch waits for the keys
+  // other threads lead. A repeated key joins its first call's flight
+  // (update_many: is computed again).
+  template <class Range>
+  std::vector<value_type> in_flights(const Range& calls, std::vector<std::optional<value_type>>& found,
+                                     std::uint64_t looked_at, bool recheck) {
+    using claim = typename Core::flight_table::claim;
+    std::vector<key_type> led_keys;  // computed here, to store
+    std::vector<value_type> led_values;
+    std::vector<key_type> retire_keys;  // every flight led here
+    std::vector<std::pair<std::size_t, claim>> joined;  // (call, flight)
+    // Stores the led values, then retires the batch's flights (also when
+    // the store fails: no flight may stay claimed).
+    const auto settle = [&] {
+      try {
+        write_many(led_keys, led_values, led_values.size(), /*computed=*/true);
+      } catch (...) {
+        for (const auto& k : retire_keys) this->flights_.retire(k);
+        throw;
+      }
+      for (const auto& k : retire_keys) this->flights_.retire(k);
+    };
+    claim current;  // the flight being computed, for its error
+    try {
+      std::size_t i = 0;
+      for (const auto& item : calls) {
+        if (!found[i]) {
+          key_type key = key_of(item);
+          current = this->flights_.claim_for_batch(key, [&] { return Core::key_text(key); });
+          if (current.led) {
+            retire_keys.push_back(key);
+            std::optional<value_type> value;
+            if (recheck && this->flight_epoch() != looked_at) value = this->find_uncounted(key, this->now());
+            if (!value) {
+              value = load_of(item);
+              led_keys.push_back(std::move(key));
+              led_values.push_back(*value);
+            }
+            Core::flight_table::publish(*current.led, *value);
+            found[i] = std::move(value);
+          } else if (current.own && !recheck) {
+            // update_many calls the function for each call, a repeated key too.
+            value_type value = load_of(item);
+            led_keys.push_back(std::move(key));
+            led_values.push_back(value);
+            found[i] = std::move(value);
+          } else {
+            joined.emplace_back(i, std::move(current));
+          }
+          current = {};
+        }
+        ++i;
+      }
+    } catch (...) {
+      if (current.led) Core::flight_table::publish(*current.led, std::current_exception());
+      try {
+        settle();
+      } catch (...) {  // the first failure is the one reported
+      }
+      throw;
+    }
+    settle();
+    for (auto& [call, flight] : joined) found[call] = Core::flight_table::wait(*flight.joined);
+    std::vector<value_type> out;
+    out.reserve(found.size());
+    for (auto& v : found) out.push_back(std::move(*v));
+    return out;
+  }
+
+  // A call for the cache: timed and counted (record_stats).
+  template <class Item>
+  value_type load_of(const Item& item) {
+    return with_arguments<fn_type>(item, [&](const auto&... a) { return this->load(a...); });
+  }
 
   template <class Range>
   std::vector<key_type> keys_of(const Range& calls) const {
@@ -93,20 +173,19 @@ class cached_bulk : public Core {
     std::vector<entry<key_type, stored_type>> entries;
     entries.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-      if (computed && !this->worth_caching(values[i])) continue;
-      const auto deadline = this->write_deadline(values[i], at);
+      const auto deadline = this->deadlines_.for_write(values[i], at, computed, this->jitter_hash(keys[i]));
       if (deadline) entries.push_back({std::move(keys[i]), this->encode(values[i]), *deadline});
     }
     if (entries.empty()) return;
-    this->guarded([] {},
-                  [&] {
-                    guard g(this->lock());
-                    if constexpr (use_store_bulk) {
-                      this->store().set_many(std::span(entries));
-                    } else {
-                      for (auto& e : entries) this->store().set(std::move(e.key), std::move(e.value), e.deadline);
-                    }
-                  });
+    this->guarded([] {}, [&] {
+      this->locked([&] {
+        if constexpr (use_store_bulk) {
+          this->store().set_many(std::span(entries));
+        } else {
+          for (auto& e : entries) this->store().set(std::move(e.key), std::move(e.value), e.deadline);
+        }
+      });
+    });
   }
 
   template <class Keys>
@@ -117,9 +196,11 @@ class cached_bulk : public Core {
     std::vector<std::optional<stored_type>> found = this->guarded(
         [&] { return std::vector<std::optional<stored_type>>(keys.size()); },
         [&] {
+          return this->locked([&] {
           std::vector<std::optional<stored_type>> stored;
-          guard g(this->lock());
-          if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type>) {
+          // (A renewal that depends on the value goes key by key: find_locked.)
+          if constexpr (use_store_bulk && std::same_as<typename Keys::value_type, key_type> &&
+                        !(Core::expiry_traits_type::renews_on_access && Core::deadlines_type::renewal_needs_value)) {
             stored = this->store().get_many(std::span<const key_type>(keys), at);
             if constexpr (Core::expiry_traits_type::renews_on_access) {
               if constexpr (use_store_touch_many) {
@@ -127,10 +208,10 @@ class cached_bulk : public Core {
                 for (std::size_t i = 0; i < keys.size(); ++i)
                   if (stored[i]) hits.push_back(keys[i]);
                 if (!hits.empty())
-                  this->store().touch_many(std::span<const key_type>(hits), at, this->expiry_.deadline(at));
+                  this->store().touch_many(std::span<const key_type>(hits), at, this->deadlines_.for_renewal(at));
               } else {
                 for (std::size_t i = 0; i < keys.size(); ++i)
-                  if (stored[i]) this->store().touch(keys[i], at, this->expiry_.deadline(at));
+                  if (stored[i]) this->store().touch(keys[i], at, this->deadlines_.for_renewal(at));
               }
             }
           } else {
@@ -138,6 +219,7 @@ class cached_bulk : public Core {
             for (const auto& k : keys) stored.push_back(this->find_locked(k, at));
           }
           return stored;
+          });
         });
     std::vector<std::optional<value_type>> out;
     out.reserve(found.size());
@@ -148,6 +230,11 @@ class cached_bulk : public Core {
       else
         out.emplace_back();
     }
+    if constexpr (Core::records_stats) {
+      const auto hits = static_cast<std::uint64_t>(std::ranges::count_if(out, [](const auto& v) { return v.has_value(); }));
+      this->observers_.hit(hits);
+      this->observers_.miss(out.size() - hits);
+    }
     return out;
   }
 
@@ -157,10 +244,7 @@ class cached_bulk : public Core {
   template <class Op>
   std::vector<bool> batch_locked(const std::vector<key_type>& keys, Op op) {
     return this->guarded([&] { return std::vector<bool>(keys.size(), false); },
-                         [&] {
-                           guard g(this->lock());
-                           return op();
-                         });
+                         [&] { return this->locked([&] { return op(); }); });
   }
 
   template <class Lookups, class Op>
@@ -169,9 +253,10 @@ class cached_bulk : public Core {
                          [&] {
                            std::vector<bool> out;
                            out.reserve(lookups.size());
-                           guard g(this->lock());
-                           for (const auto& k : lookups) out.push_back(op(k));
-                           return out;
+                           return this->locked([&] {
+                             for (const auto& k : lookups) out.push_back(op(k));
+                             return std::move(out);
+                           });
                          });
   }
 
@@ -203,9 +288,15 @@ class cached_bulk : public Core {
 
   //! [ring: update_many] Calls the function for each call, stores and
   //! returns the results. If a call throws, the results before it are
-  //! stored and the exception propagates.
+  //! stored and the exception propagates. Under a single-flight sync policy
+  //! each call joins its key's computation in flight, as update() does, and
+  //! each result is stored as soon as it is computed.
   template <std::ranges::forward_range Range>
   std::vector<value_type> update_many(const Range& calls) {
+    if constexpr (Core::single_flights) {
+      std::vector<std::optional<value_type>> none(std::ranges::distance(calls));
+      return in_flights(calls, none, 0, /*recheck=*/false);
+    }
     std::vector<key_type> keys;
     std::vector<value_type> values;
     reserve_for(keys, calls);
@@ -213,7 +304,7 @@ class cached_bulk : public Core {
     try {
       for (const auto& item : calls) {
         keys.push_back(key_of(item));
-        values.push_back(call_of(item));
+        values.push_back(load_of(item));
       }
     } catch (...) {
       write_many(keys, values, values.size(), /*computed=*/true);
@@ -235,10 +326,15 @@ class cached_bulk : public Core {
   //! [ring: get_or_update_many] Cached values where live; for the others the
   //! function is called once per distinct key and the results stored. If a
   //! call throws, the results before it are stored and the exception
-  //! propagates.
+  //! propagates. Under a single-flight sync policy each missing key joins
+  //! its computation in flight, as f(...) does (one computation per key
+  //! across threads), and each result is stored as soon as it is computed,
+  //! so that no thread holds a key's flight while it waits for another's.
   template <std::ranges::forward_range Range>
   std::vector<value_type> get_or_update_many(const Range& calls) {
+    const auto looked_at = this->flight_epoch();
     std::vector<std::optional<value_type>> found = find_calls(calls);
+    if constexpr (Core::single_flights) return in_flights(calls, found, looked_at, /*recheck=*/true);
     std::vector<key_type> keys;
     std::vector<value_type> values;
     std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (call, index in values)
@@ -251,7 +347,7 @@ class cached_bulk : public Core {
           if (const auto it = seen.find(key); it != seen.end()) {
             repeats.emplace_back(i, it->second);
           } else {
-            values.push_back(call_of(item));
+            values.push_back(load_of(item));
             seen.emplace(key, values.size() - 1);
             keys.push_back(std::move(key));
             found[i] = values.back();
@@ -276,11 +372,9 @@ class cached_bulk : public Core {
   std::vector<bool> erase_many(const Range& calls) {
     if constexpr (use_store_bulk) {
       const std::vector<key_type> keys = keys_of(calls);
-      return this->guarded([&] { return std::vector<bool>(keys.size(), false); },
-                           [&] {
-                             guard g(this->lock());
-                             return this->store().erase_many(std::span<const key_type>(keys));
-                           });
+      return this->guarded([&] { return std::vector<bool>(keys.size(), false); }, [&] {
+        return this->locked([&] { return this->store().erase_many(std::span<const key_type>(keys)); });
+      });
     } else {
       const auto lookups = lookups_of(calls);
       return each_locked(lookups, [&](const auto& k) { return this->store().erase(k); });
@@ -305,10 +399,10 @@ class cached_bulk : public Core {
   std::vector<bool> touch_many(const Range& calls) {
     const time_point at = this->now();
     // One deadline for the batch: only when it does not depend on the values.
-    if constexpr (use_store_touch_many && Core::expiry_traits_type::value_independent) {
+    if constexpr (use_store_touch_many && !Core::deadlines_type::renewal_needs_value) {
       const std::vector<key_type> keys = keys_of(calls);
       return batch_locked(keys, [&] {
-        return this->store().touch_many(std::span<const key_type>(keys), at, this->expiry_.deadline(at));
+        return this->store().touch_many(std::span<const key_type>(keys), at, this->deadlines_.for_renewal(at));
       });
     } else {
       const auto lookups = lookups_of(calls);

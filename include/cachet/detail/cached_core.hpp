@@ -15,13 +15,14 @@
 #include <type_traits>
 #include <utility>
 
+#include <cachet/detail/deadlines.hpp>
 #include <cachet/detail/key_support.hpp>
+#include <cachet/detail/observers.hpp>
 #include <cachet/detail/policy_set.hpp>
 #include <cachet/detail/resolved_policies.hpp>
 #include <cachet/detail/single_flight.hpp>
 #include <cachet/detail/store_holder.hpp>
 #include <cachet/errors.hpp>
-#include <cachet/result_traits.hpp>
 
 namespace cachet::detail {
 
@@ -82,6 +83,11 @@ class cached_core<Fn, R(Params...), Policies...>
   using typename types::sync_type;
   using typename types::bulk_type;
   using typename types::error_policy_type;
+  using typename types::stats_type;
+  using typename types::listener_type;
+  using typename types::expiry_options_type;
+  //! Whether f.stats() counts (record_stats).
+  static constexpr bool records_stats = stats_type::records;
 
  protected:
   using typename types::bound_key;
@@ -91,6 +97,8 @@ class cached_core<Fn, R(Params...), Policies...>
   using guard = store_guard<lock_type, !types::lock_free_store>;
   //! Concurrent misses of one key run the function once (sync policy's single_flight).
   static constexpr bool single_flights = single_flight_sync<sync_type>();
+  using observers_type = observers<stats_type, listener_type, store_type>;
+  using deadlines_type = deadlines<expiry_type, expiry_options_type, value_type>;
   using flight_table =
       std::conditional_t<single_flights,
                          single_flight<key_type, value_type, typename types::bound_key::hasher,
@@ -115,7 +123,7 @@ class cached_core<Fn, R(Params...), Policies...>
     if constexpr (single_flights)
       return flights_.run(
           key, looked_at, std::forward<Compute>(compute),
-          [&] { return recheck ? find(key, now()) : std::optional<value_type>(); }, [&] { return key_text(key); });
+          [&] { return recheck ? find_uncounted(key, now()) : std::optional<value_type>(); }, [&] { return key_text(key); });
     else
       return compute();
   }
@@ -124,10 +132,14 @@ class cached_core<Fn, R(Params...), Policies...>
       : fn_(std::move(fn)),
         key_(pick_as<family::key, key_policy_type>(policies...)),
         coder_(pick_as<family::coder, coder_type>(policies...)),
-        expiry_(pick_as<family::expiry, expiry_type>(policies...)),
+        deadlines_(pick_as<family::expiry, expiry_type>(policies...),
+                   pick_as<family::expiry_options, expiry_options_type>(policies...)),
         clock_(pick_as<family::clock, clock_type>(policies...)),
         error_policy_(pick_as<family::error_policy, error_policy_type>(policies...)),
-        store_(pick_as<family::storage, storage_type>(policies...), clock_, error_policy_) {}
+        observers_(pick_as<family::removal_listener, listener_type>(policies...)),
+        store_(types::make_storage(policies...), clock_, error_policy_) {
+    if constexpr (observers_type::observes_removals) store_.record_removals(observers_type::recording);
+  }
 
   // ---- f(args...): 1. the key's lookup form ----
 
@@ -145,7 +157,7 @@ class cached_core<Fn, R(Params...), Policies...>
 
   // The clock is read only when some deadline can matter.
   time_point now() const {
-    if constexpr (expiry_traits_type::expires)
+    if constexpr (deadlines_type::kept)
       return clock_.now();
     else
       return time_point{};
@@ -153,15 +165,19 @@ class cached_core<Fn, R(Params...), Policies...>
 
   // ---- 2. the find, under the lock ----
 
+  // A lookup of a call: counted as a hit or a miss (record_stats).
   template <class Lookup>
   std::optional<value_type> find(const Lookup& lookup, time_point now) {
+    auto found = find_uncounted(lookup, now);
+    observers_.looked_up(found.has_value());
+    return found;
+  }
+
+  template <class Lookup>
+  std::optional<value_type> find_uncounted(const Lookup& lookup, time_point now) {
     return guarded([] { return std::optional<value_type>(); },
                    [&]() -> std::optional<value_type> {
-                     std::optional<stored_type> stored;
-                     {
-                       guard g(lock());
-                       stored = find_locked(lookup, now);
-                     }
+                     std::optional<stored_type> stored = locked([&] { return find_locked(lookup, now); });
                      if (!stored) return std::nullopt;
                      if constexpr (types::keeps_objects)
                        return stored;
@@ -176,19 +192,27 @@ class cached_core<Fn, R(Params...), Policies...>
   template <class Lookup>
   std::optional<stored_type> find_locked(const Lookup& lookup, time_point now) {
     // A sliding expiry renews in the get itself where the store can (one
-    // round trip), else with a touch after it.
-    constexpr bool renew_in_get = expiry_traits_type::renews_on_access &&
+    // round trip) and the deadline does not depend on the value, else with
+    // a touch after it.
+    constexpr bool renews = expiry_traits_type::renews_on_access;
+    constexpr bool renew_in_get = renews && !deadlines_type::renewal_needs_value &&
                                   types::store_traits::template get_and_touch<store_type, Lookup>;
     auto found = [&] {
       if constexpr (renew_in_get)
-        return store().get_and_touch(lookup, now, expiry_.deadline(now));
+        return store().get_and_touch(lookup, now, deadlines_.for_renewal(now));
       else
         return store().get(lookup, now);
     }();
     if (!found) return std::nullopt;
     std::optional<stored_type> out(std::in_place, std::move(*found));
-    if constexpr (expiry_traits_type::renews_on_access && !renew_in_get)
-      store().touch(lookup, now, expiry_.deadline(now));
+    if constexpr (renews && !renew_in_get) {
+      if constexpr (deadlines_type::renewal_needs_value) {
+        if (const auto deadline = deadlines_.for_renewal(decode(*out, lookup), now))
+          store().touch(lookup, now, *deadline);
+      } else {
+        store().touch(lookup, now, deadlines_.for_renewal(now));
+      }
+    }
     return out;
   }
 
@@ -216,6 +240,13 @@ class cached_core<Fn, R(Params...), Policies...>
       return key_.make(args...);
   }
 
+  // A computation of the function, for the cache: timed and counted
+  // (record_stats).
+  template <class... A>
+  value_type load(A&&... args) {
+    return observers_.load(clock_, [&] { return invoke(std::forward<A>(args)...); });
+  }
+
   template <class... A>
   value_type invoke(A&&... args) {
     if constexpr (!types::result_ok) {  // already reported; no second error
@@ -228,33 +259,24 @@ class cached_core<Fn, R(Params...), Policies...>
 
   // ---- 4. the write ----
 
-  // Whether the function's result `value` is stored (result_traits).
-  static bool worth_caching(const value_type& value) noexcept(noexcept(result_traits<value_type>::worth_caching(value))) {
-    return result_traits<value_type>::worth_caching(value);
-  }
+  // Stores what the function computed: a result not worth caching
+  // (result_traits) only as a negative entry (expiry_options::negative_ttl).
+  void write_result(key_type&& key, const value_type& value) { write(std::move(key), value, /*computed=*/true); }
 
-  // Stores what the function computed, unless it is not worth caching.
-  void write_result(key_type&& key, const value_type& value) {
-    if (worth_caching(value)) write(std::move(key), value);
-  }
-
-  void write(key_type&& key, const value_type& value) {
+  void write(key_type&& key, const value_type& value, bool computed = false) {
     const time_point at = now();
-    const auto deadline = write_deadline(value, at);
+    const auto deadline = deadlines_.for_write(value, at, computed, jitter_hash(key));
     if (!deadline) return;
     stored_type stored = encode(value);
-    guarded([] {},
-            [&] {
-              guard g(lock());
-              store().set(std::move(key), std::move(stored), *deadline);
-            });
+    guarded([] {}, [&] { locked([&] { store().set(std::move(key), std::move(stored), *deadline); }); });
   }
 
-  // The deadline of a value written at `now`; nullopt: not to be stored.
-  std::optional<time_point> write_deadline(const value_type& value, time_point now) const {
-    const time_point deadline = expiry_.deadline(now, value);
-    if (expiry_traits_type::expires && deadline <= now) return std::nullopt;
-    return deadline;
+  // What spreads a key's jitter (expiry_options::jitter): its hash.
+  static std::size_t jitter_hash(const key_type& key) {
+    if constexpr (deadlines_type::options_given)
+      return typename types::bound_key::hasher{}(key);
+    else
+      return 0;
   }
 
   // The stored form of a value: a copy, or its bytes.
@@ -268,6 +290,63 @@ class cached_core<Fn, R(Params...), Policies...>
   // ---- what every step shares ----
 
   lock_type& lock() const { return lock_.lock; }
+
+  // Runs `access()` on the store under the lock (unless the store is
+  // thread safe and Always is false); the removals the store recorded
+  // meanwhile are taken under the lock and acted on (stats, listener)
+  // after it is released.
+  template <bool Always = false, class Access>
+  decltype(auto) locked(Access&& access) {
+    using held = std::conditional_t<Always, std::lock_guard<lock_type>, guard>;
+    using result = decltype(access());
+    if constexpr (!observers_type::observes_removals) {
+      held g(lock());
+      return access();
+    } else if constexpr (std::is_void_v<result>) {
+      typename observers_type::batch_type removed;
+      {
+        held g(lock());
+        access();
+        removed = store().take_removals();
+      }
+      observe(std::move(removed));
+    } else {
+      typename observers_type::batch_type removed;
+      // A reference result is carried as a pointer past the unlock.
+      using carried = std::conditional_t<std::is_reference_v<result>, std::remove_reference_t<result>*, result>;
+      carried out = [&]() -> carried {
+        held g(lock());
+        carried r = [&]() -> carried {
+          if constexpr (std::is_reference_v<result>)
+            return &access();
+          else
+            return access();
+        }();
+        removed = store().take_removals();
+        return r;
+      }();
+      observe(std::move(removed));
+      if constexpr (std::is_reference_v<result>)
+        return static_cast<result>(*out);
+      else
+        return out;
+    }
+  }
+
+  void observe(typename observers_type::batch_type&& removed) {
+    if (removed.empty()) return;
+    observers_.removed(std::move(removed), [&](const stored_type& stored) -> std::optional<value_type> {
+      if constexpr (types::keeps_objects) {
+        return stored;
+      } else {
+        try {
+          return coder_.template decode<value_type>(stored);
+        } catch (const invalid_data&) {
+          return std::nullopt;  // a listener hears of values only
+        }
+      }
+    });
+  }
 
   // The store; under a fail-open policy one not opened yet is opened here
   // (after the reopen delay) or fails open as a backend_error.
@@ -304,21 +383,17 @@ class cached_core<Fn, R(Params...), Policies...>
   template <class Lookup>
   bool touch_key(const Lookup& lookup) {
     const time_point at = now();
-    return guarded([] { return false; },
-                   [&] {
-                     guard g(lock());
-                     return touch_locked(lookup, at);
-                   });
+    return guarded([] { return false; }, [&] { return locked([&] { return touch_locked(lookup, at); }); });
   }
 
   template <class Lookup>
   bool touch_locked(const Lookup& lookup, time_point at) {
-    if constexpr (expiry_traits_type::value_independent) {
-      return store().touch(lookup, at, expiry_.deadline(at));
+    if constexpr (!deadlines_type::renewal_needs_value) {
+      return store().touch(lookup, at, deadlines_.for_renewal(at));
     } else {  // the deadline depends on the value
       auto found = store().get(lookup, at);
       if (!found) return false;
-      const auto deadline = write_deadline(decode(*found, lookup), at);
+      const auto deadline = deadlines_.for_renewal(decode(*found, lookup), at);
       if (!deadline) {  // the value's time to live is now zero
         store().erase(lookup);
         return false;
@@ -330,11 +405,12 @@ class cached_core<Fn, R(Params...), Policies...>
   [[no_unique_address]] Fn fn_;
   [[no_unique_address]] bound_key key_;
   [[no_unique_address]] coder_type coder_;
-  [[no_unique_address]] expiry_type expiry_;
+  [[no_unique_address]] deadlines_type deadlines_;
   [[no_unique_address]] clock_type clock_;
   [[no_unique_address]] error_policy_type error_policy_;
   [[no_unique_address]] mutable lock_holder<lock_type> lock_;
   [[no_unique_address]] flight_table flights_;
+  [[no_unique_address]] observers_type observers_;
   store_holder<store_type, storage_type, error_policy_type::fails_open> store_;
 };
 

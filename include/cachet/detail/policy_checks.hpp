@@ -20,6 +20,10 @@
 #include <cachet/clock.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/expiry.hpp>
+#include <cachet/expiry_options.hpp>
+#include <cachet/removal_listener.hpp>
+#include <cachet/stats.hpp>
+#include <cachet/weigher.hpp>
 #include <cachet/storage.hpp>
 
 namespace cachet::detail {
@@ -345,5 +349,51 @@ struct error_policy_check {
 template <class P>
 concept usable_error_policy =
     std::copy_constructible<P> && error_policy_has_fails_open<P> && error_policy_has_report<P>;
+
+template <class Options>
+concept usable_expiry_options = std::copy_constructible<Options> && requires(const Options& o) {
+  { o.negative_ttl } -> std::convertible_to<duration>;
+  { o.jitter } -> std::convertible_to<double>;
+  o.validate();
+};
+
+template <class Options>
+struct expiry_options_check {
+  static_assert(usable_expiry_options<Options>,
+                "cachet::memoize: this expiry-options policy (see Options) is not usable. Expected: copyable, "
+                "with `duration negative_ttl`, `double jitter` and `void validate() const` (see "
+                "<cachet/expiry_options.hpp>: cachet::expiry_options)");
+  static constexpr bool reported = true;
+};
+
+template <class Storage, class Weigher, class Spec, class Key, class Value>
+struct weigher_check {
+  static_assert(requires { typename Storage::template weighted_store_type<Spec, Weigher>; },
+                "cachet::memoize: a weigher was named, but this storage (see Storage) does not evict by weight "
+                "(cachet::lru does: cachet::lru{.max_weight = ...})");
+  static_assert(requires(const Weigher& w, const Key& k, const Value& v) {
+    { w(k, v) } -> std::convertible_to<std::size_t>;
+  }, "cachet::memoize: this weigher (see Weigher) cannot be called as weigh(key, value) or weigh(value) with the "
+     "cache's Key and Value, returning a size (see <cachet/weigher.hpp>)");
+  static constexpr bool reported = true;
+};
+
+template <class Stats>
+struct stats_check {
+  static_assert(stats_policy<Stats>,
+                "cachet::memoize: this stats policy (see Stats) has no records. Expected: `static constexpr "
+                "bool records;` (see <cachet/stats.hpp>: cachet::record_stats)");
+  static constexpr bool reported = true;
+};
+
+template <class Listener, class Key, class Value>
+struct listener_check {
+  static_assert(std::copy_constructible<Listener>,
+                "cachet::memoize: this removal listener (see Listener) must be copyable");
+  static_assert(requires(const Listener& l, const Key& k, const Value& v) { l(k, v, removal_cause::evicted); },
+                "cachet::memoize: this removal listener (see Listener) cannot be called as listener(key, value, "
+                "cachet::removal_cause) with the cache's Key and Value (see <cachet/removal_listener.hpp>)");
+  static constexpr bool reported = true;
+};
 
 }  // namespace cachet::detail

@@ -81,6 +81,14 @@ constexpr bool has_members_of() {
     return requires { P::batches; };
   else if constexpr (std::same_as<Family, family::error_policy>)
     return requires { P::fails_open; };
+  else if constexpr (std::same_as<Family, family::stats>)
+    return requires { P::records; };
+  else if constexpr (std::same_as<Family, family::removal_listener>)
+    return true;  // any callable: nothing to tell it by
+  else if constexpr (std::same_as<Family, family::weigher>)
+    return true;  // any callable
+  else if constexpr (std::same_as<Family, family::expiry_options>)
+    return requires(const P& p) { p.negative_ttl; p.jitter; };
   else
     return false;  // coders have no member a check can name without a value type
 }
@@ -128,7 +136,7 @@ struct policy_argument_check {
                 "cachet::memoize: an argument after the function is not a cachet policy (see Policy, at "
                 "Position counted from 0 after the function). A policy names its family with "
                 "`using cachet_family = cachet::family::storage;` (or key, coder, expiry, clock, bulk, sync, "
-                "error_policy).");
+                "error_policy, stats, removal_listener, expiry_options, weigher).");
   static constexpr bool reported = true;
 };
 
@@ -167,7 +175,8 @@ struct one_policy_per_family_check {
 };
 
 using all_families = std::tuple<family::storage, family::key, family::coder, family::expiry, family::clock,
-                                family::bulk, family::sync, family::error_policy>;
+                                family::bulk, family::sync, family::error_policy, family::stats,
+                                family::removal_listener, family::expiry_options, family::weigher>;
 
 template <class Families, class Indices, class... Policies>
 struct policy_set_check;

@@ -23,12 +23,16 @@
 #include <cachet/error_policy/propagate_errors.hpp>
 #include <cachet/expiry.hpp>
 #include <cachet/expiry/never.hpp>
+#include <cachet/expiry_options.hpp>
 #include <cachet/key.hpp>
 #include <cachet/key/text_key.hpp>
 #include <cachet/key/tuple_key.hpp>
+#include <cachet/removal_listener.hpp>
+#include <cachet/stats.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/sync.hpp>
 #include <cachet/sync/mutex.hpp>
+#include <cachet/weigher.hpp>
 
 namespace cachet {
 struct cereal_binary;  // the byte storages' default coder; <cachet/coder/cereal_binary.hpp>
@@ -94,6 +98,23 @@ concept complete = requires { sizeof(T); };
 template <class P, class Spec>
 struct lazy_store_for {
   using type = store_for<P, Spec>;
+};
+
+// Defined in <cachet/detail/sharded_store.hpp>, which <cachet/sync/sharded.hpp>
+// includes: only a cache that shards pays for it.
+template <class Storage, class Spec, std::size_t N, class Lock>
+class sharded_store;
+
+//! A sync policy that asks for the store in parts (cachet::sharded<N>).
+template <class Sync>
+concept sharding_sync = requires {
+  { Sync::shards } -> std::convertible_to<std::size_t>;
+};
+
+// The sharded store, named only when chosen.
+template <class P, class Spec, class Sync>
+struct lazy_sharded_store {
+  using type = sharded_store<P, Spec, static_cast<std::size_t>(Sync::shards), typename Sync::lock_type>;
 };
 
 // ---- checks that span families (each in its own class: see policy_checks.hpp) ----
@@ -208,6 +229,15 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
                                    expiry_check<named_expiry, value_type>>::reported);
   using expiry_type = std::conditional_t<usable_expiry<named_expiry, value_type>, named_expiry, never>;
   using expiry_traits_type = expiry_traits<expiry_type>;
+  using named_expiry_options = family_policy_t<family::expiry_options, no_expiry_options, Policies...>;
+  static_assert(std::conditional_t<usable_expiry_options<named_expiry_options>, nothing_to_report,
+                                   expiry_options_check<named_expiry_options>>::reported);
+  using expiry_options_type =
+      std::conditional_t<usable_expiry_options<named_expiry_options>, named_expiry_options, no_expiry_options>;
+  //! Entries carry deadlines: the expiry policy expires them, or expiry
+  //! options were named (a negative entry expires under cachet::never too).
+  static constexpr bool keeps_deadlines =
+      expiry_traits_type::expires || !std::same_as<expiry_options_type, no_expiry_options>;
   using named_clock = family_policy_t<family::clock, system_clock, Policies...>;
   static_assert(std::conditional_t<usable_clock<named_clock>, nothing_to_report, clock_check<named_clock>>::reported);
   using clock_type = std::conditional_t<usable_clock<named_clock>, named_clock, system_clock>;
@@ -222,26 +252,73 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
                                    error_policy_check<named_error_policy>>::reported);
   using error_policy_type =
       std::conditional_t<usable_error_policy<named_error_policy>, named_error_policy, propagate_errors>;
+  using named_stats = family_policy_t<family::stats, no_stats, Policies...>;
+  static_assert(std::conditional_t<stats_policy<named_stats>, nothing_to_report, stats_check<named_stats>>::reported);
+  using stats_type = std::conditional_t<stats_policy<named_stats>, named_stats, no_stats>;
+  using named_listener = family_policy_t<family::removal_listener, no_removal_listener, Policies...>;
+  static_assert(std::conditional_t<removal_listener_for<named_listener, key_type, value_type>, nothing_to_report,
+                                   listener_check<named_listener, key_type, value_type>>::reported);
+  using listener_type = std::conditional_t<removal_listener_for<named_listener, key_type, value_type>,
+                                           named_listener, no_removal_listener>;
 
   // ---- the store ----
   //! What the storage keeps per entry: the value itself, or its bytes.
   using stored_type = std::conditional_t<keeps_objects, value_type, std::string>;
   using spec = entry_spec<key_type, stored_type, typename bound_key::hasher, typename bound_key::key_equal,
-                          expiry_traits_type::expires>;
+                          keeps_deadlines>;
   static constexpr bool storage_ok = storage_named && usable_storage<named_storage, spec>;
   static_assert(std::conditional_t<storage_named && !storage_ok, storage_check<named_storage, spec>,
                                    nothing_to_report>::reported);
-  using storage_type = named_storage;
-  using store_type = typename std::conditional_t<storage_ok, lazy_store_for<named_storage, spec>,
-                                                 std::type_identity<null_store<spec>>>::type;
+  // ---- weigher: the storage evicts by weight ----
+  using named_weigher = family_policy_t<family::weigher, no_weigher, Policies...>;
+  static constexpr bool weigher_named = !std::same_as<named_weigher, no_weigher>;
+  static constexpr bool weigher_ok = [] {
+    if constexpr (weigher_named && storage_ok)
+      return weighable_storage<named_storage, named_weigher, spec> &&
+             weigher_for<named_weigher, key_type, value_type>;
+    else
+      return false;
+  }();
+  static_assert(std::conditional_t<weigher_named && storage_ok && !weigher_ok,
+                                   weigher_check<named_storage, named_weigher, spec, key_type, value_type>,
+                                   nothing_to_report>::reported);
+  //! The storage policy the store is made from: the one named, or it and
+  //! the weigher together.
+  using storage_type =
+      std::conditional_t<weigher_ok, weighted_storage<named_storage, named_weigher>, named_storage>;
+  //! Under a sharding sync policy (sharded<N>), a storage that can be split
+  //! and is not thread safe by itself becomes N stores, each with its own
+  //! lock; any other keeps one store, under the sync policy's one lock
+  //! (unless thread safe), as under cachet::mutex.
+  static constexpr bool store_in_shards = [] {
+    if constexpr (storage_ok && sharding_sync<sync_type>)
+      return storage_traits_type::shardable && !storage_traits_type::thread_safe;
+    else
+      return false;
+  }();
+  using store_type = typename std::conditional_t<
+      storage_ok,
+      std::conditional_t<store_in_shards, lazy_sharded_store<storage_type, spec, sync_type>,
+                         lazy_store_for<storage_type, spec>>,
+      std::type_identity<null_store<spec>>>::type;
   using store_traits = storage_traits<storage_type>;
-  //! The store is safe to call from several threads: no lock around it.
-  static constexpr bool lock_free_store = store_traits::thread_safe;
+  //! The store is safe to call from several threads (by itself, or as
+  //! shards with their own locks): no lock around it.
+  static constexpr bool lock_free_store = store_traits::thread_safe || store_in_shards;
   //! The store's bulk members serve the *_many operations.
   static constexpr bool use_store_bulk = bulk_type::batches && store_traits::template native_bulk<store_type>;
   static constexpr bool use_store_contains_many =
       bulk_type::batches && store_traits::template native_contains_many<store_type>;
   static constexpr bool use_store_touch_many = bulk_type::batches && store_traits::template native_touch_many<store_type>;
+
+  //! The storage policy among `policies` (with the weigher, if one is named).
+  template <class... P>
+  static storage_type make_storage(const P&... policies) {
+    if constexpr (weigher_ok)
+      return storage_type(pick<family::storage, named_storage>(policies...), pick<family::weigher, no_weigher>(policies...));
+    else
+      return pick_as<family::storage, storage_type>(policies...);
+  }
 };
 
 // After a policy-set error (not a policy, a family twice, a wrong family):
@@ -257,18 +334,26 @@ struct resolved_policies<false, R, void(Params...), Policies...> : function_type
   using key_type = std::string;
   using expiry_type = never;
   using expiry_traits_type = expiry_traits<never>;
+  using expiry_options_type = no_expiry_options;
   using clock_type = system_clock;
   using sync_type = mutex;
   using bulk_type = batched;
   using error_policy_type = propagate_errors;
+  using stats_type = no_stats;
+  using listener_type = no_removal_listener;
   using stored_type = std::string;
   using spec = entry_spec<key_type, stored_type, string_hash, std::equal_to<>, false>;
   using store_type = null_store<spec>;
   using store_traits = storage_traits<no_storage_named>;
+  static constexpr bool store_in_shards = false;
   static constexpr bool lock_free_store = false;
   static constexpr bool use_store_bulk = false;
   static constexpr bool use_store_contains_many = false;
   static constexpr bool use_store_touch_many = false;
+  template <class... P>
+  static storage_type make_storage(const P&...) {
+    return {};
+  }
 };
 
 }  // namespace cachet::detail

@@ -9,6 +9,14 @@
 // wait. A leader that asks for its own key again (the function calls
 // itself with the same arguments) would wait for itself: it gets
 // cachet::reentrant_call at once instead.
+//
+// A batch (get_or_update_many, update_many) claims its keys one by one:
+// it leads the free ones, computes each and publishes its value at once,
+// but keeps those flights in the table until the whole batch is stored in
+// one write, and only then waits for the keys other threads lead. So it
+// never waits while it holds a flight that is not done: no deadlock between
+// batches, and a call for a published key (from the function, or another
+// thread) gets the value without waiting.
 #pragma once
 
 #include <atomic>
@@ -55,7 +63,7 @@ class single_flight {
       if (const auto it = flights_.find(key); it == flights_.end()) {
         led = std::make_shared<flight>();  // before the table changes: a failed allocation leaves it as it was
         flights_.emplace(key, led);
-      } else if (it->second->leader == std::this_thread::get_id()) {
+      } else if (it->second->leader == std::this_thread::get_id() && !it->second->is_done()) {
         throw reentrant_call("the function called itself with the arguments of a call it is still computing",
                              {}, describe());
       } else {
@@ -80,6 +88,57 @@ class single_flight {
   }
 
  private:
+  struct flight;
+
+ public:
+  using flight_ptr = std::shared_ptr<flight>;
+
+  //! A batch's claim on one key: `led` (this caller computes it, then
+  //! publish()es and retire()s it) or `joined` (wait() on it after the
+  //! batch's own flights are retired).
+  struct claim {
+    flight_ptr led;
+    flight_ptr joined;
+    bool own = false;  //!< joined is this thread's (published) flight
+  };
+
+  //! Claims `key` for a batch; throws reentrant_call if this thread leads
+  //! it and has not published it yet.
+  template <class Describe>
+  claim claim_for_batch(const Key& key, Describe&& describe) {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (const auto it = flights_.find(key); it == flights_.end()) {
+      auto led = std::make_shared<flight>();
+      flights_.emplace(key, led);
+      return {std::move(led), nullptr};
+    } else if (it->second->leader == std::this_thread::get_id() && !it->second->is_done()) {
+      throw reentrant_call("the function called itself with the arguments of a call it is still computing", {},
+                           describe());
+    } else {
+      return {nullptr, it->second, it->second->leader == std::this_thread::get_id()};
+    }
+  }
+
+  //! Hands a led flight's value (or error) to its waiters; the flight stays
+  //! claimed until retire().
+  static void publish(flight& f, const Value& value) {
+    f.set_done([&](flight& d) { d.value.emplace(value); });
+  }
+  static void publish(flight& f, std::exception_ptr error) {
+    f.set_done([&](flight& d) { d.error = std::move(error); });
+  }
+
+  //! Forgets a led, published flight: the batch has stored its value.
+  void retire(const Key& key) {
+    std::lock_guard<std::mutex> g(mutex_);
+    finished_.fetch_add(1, std::memory_order_acq_rel);
+    flights_.erase(key);
+  }
+
+  //! The value of a joined flight, once it is done (or its exception).
+  static Value wait(flight& f) { return f.wait(); }
+
+ private:
   struct flight {
     std::thread::id leader = std::this_thread::get_id();
     std::mutex mutex;
@@ -93,6 +152,19 @@ class single_flight {
       done_cv.wait(l, [&] { return done; });
       if (error) std::rethrow_exception(error);
       return *value;
+    }
+    bool is_done() {
+      std::lock_guard<std::mutex> l(mutex);
+      return done;
+    }
+    template <class Set>
+    void set_done(Set&& set) {
+      {
+        std::lock_guard<std::mutex> l(mutex);
+        set(*this);
+        done = true;
+      }
+      done_cv.notify_all();
     }
   };
 

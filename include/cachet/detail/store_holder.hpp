@@ -20,6 +20,7 @@
 #include <cachet/error_policy.hpp>
 #include <cachet/errors.hpp>
 #include <cachet/storage.hpp>
+#include <cachet/storage/common/removal_log.hpp>
 
 namespace cachet::detail {
 
@@ -42,6 +43,11 @@ class store_holder {
   Store& get() { return store_; }
   const Store& get() const { return store_; }
   std::string name() const { return store_.name(); }
+
+  //! Tells a store that records removals what to record.
+  void record_removals(removal_recording mode) {
+    if constexpr (reports_removals<Store>) store_.record_removals(mode);
+  }
 
  private:
   // By value, made in place: a store need not be movable.
@@ -66,7 +72,7 @@ class store_holder<Store, Storage, true> {
 
   // Copies open their own store (a store is not shared between caches).
   store_holder(const store_holder& other)
-      : policy_(other.policy_), options_(other.options_), retry_at_(time_point::min()) {
+      : policy_(other.policy_), options_(other.options_), retry_at_(time_point::min()), recording_(other.recording_) {
     if (other.store_) store_ = std::make_unique<Store>(*other.store_);
     open_.store(store_.get(), std::memory_order_release);
   }
@@ -98,11 +104,21 @@ class store_holder<Store, Storage, true> {
     return s != nullptr ? s->name() : "unopened store";
   }
 
+  //! Tells a store that records removals what to record, now and when one
+  //! is opened later.
+  void record_removals(removal_recording mode) {
+    std::lock_guard<std::mutex> g(opening_);
+    recording_ = mode;
+    if constexpr (reports_removals<Store>)
+      if (store_) store_->record_removals(mode);
+  }
+
  private:
   template <class Clock, class ErrorPolicy>
   void try_open(const Clock& clock, const ErrorPolicy& errors) {
     try {
       store_.reset(new_store<Store>(policy_, options_));
+      if constexpr (reports_removals<Store>) store_->record_removals(recording_);
       open_.store(store_.get(), std::memory_order_release);
     } catch (const backend_error& e) {
       last_error_ = e.what();
@@ -118,6 +134,7 @@ class store_holder<Store, Storage, true> {
   std::mutex opening_;
   time_point retry_at_ = time_point::min();
   std::string last_error_;
+  removal_recording recording_ = removal_recording::off;
 };
 
 }  // namespace cachet::detail

@@ -22,6 +22,10 @@ struct dict {
 
   template <class Spec>
   using store_type = detail::dict_store<Spec>;
+
+  //! The dict of part `index` of `count` (cachet::sharded<count>): a copy,
+  //! since a dict has no bound to split.
+  dict shard(std::size_t, std::size_t) const { return *this; }
 };
 
 }  // namespace cachet

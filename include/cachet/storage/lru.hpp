@@ -3,13 +3,17 @@
 #pragma once
 
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 
 #include <cachet/storage.hpp>
 
 namespace cachet {
 
+struct no_weigher;
+
 namespace detail {
-template <class Spec>
+template <class Spec, class Weigher = no_weigher>
 class lru_store;
 }
 
@@ -22,14 +26,40 @@ class lru_store;
 //! a Boost open-addressing set of 32-bit indices (hashed through the
 //! entries' keys) finds them; no node is allocated per entry.
 //! PRECONDITION: 1 <= capacity < 2^32 - 1 (else std::invalid_argument).
+//!
+//! Weighted: with a cachet::weigher policy, entries are kept while their
+//! total weight is at most `max_weight` (capacity is then not used); the
+//! least recently used go first, and an entry heavier than max_weight is
+//! returned but not stored.
 struct lru {
   using cachet_family = family::storage;
   static constexpr bool typed = true;
 
   std::size_t capacity = 1024;
+  //! The most the entries may weigh together, under a cachet::weigher;
+  //! 0 (the default): entries are counted (capacity).
+  std::size_t max_weight = 0;
 
   template <class Spec>
   using store_type = detail::lru_store<Spec>;
+  template <class Spec, class Weigher>
+  using weighted_store_type = detail::lru_store<Spec, Weigher>;
+
+  //! The lru of part `index` of `count` (cachet::sharded<count>): the parts'
+  //! capacities sum to `capacity`, the first `capacity % count` parts
+  //! holding one more (and so do their max_weight). Each part evicts on its
+  //! own.
+  //! PRECONDITION: index < count <= capacity (else std::invalid_argument).
+  lru shard(std::size_t index, std::size_t count) const {
+    if (count == 0 || index >= count)
+      throw std::invalid_argument("cachet::lru: shard " + std::to_string(index) + " of " + std::to_string(count) +
+                                  " does not exist");
+    if (capacity < count)
+      throw std::invalid_argument("cachet::lru: capacity " + std::to_string(capacity) + " is less than the " +
+                                  std::to_string(count) + " shards it is split into (each needs at least 1)");
+    const auto part = [&](std::size_t total) { return total / count + (index < total % count ? 1 : 0); };
+    return lru{.capacity = part(capacity), .max_weight = part(max_weight)};
+  }
 };
 
 }  // namespace cachet

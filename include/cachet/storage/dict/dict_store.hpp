@@ -10,6 +10,7 @@
 
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage/dict.hpp>
 
 namespace cachet {
@@ -28,7 +29,7 @@ class dict_store {
     const auto it = map_.find(key);
     if (it == map_.end()) return nullptr;
     if (it->second.deadline.expired(now)) {
-      map_.erase(it);
+      erase(it, removal_cause::expired);
       return nullptr;
     }
     return &it->second.value;
@@ -37,12 +38,22 @@ class dict_store {
   void set(key_type&& key, value_type&& value, time_point deadline) {
     mapped m{std::move(value), {}};
     m.deadline.set(deadline);
+    if (removals_.on()) {
+      if (const auto it = map_.find(key); it != map_.end()) {
+        removals_.add(it->first, it->second.value, removal_cause::replaced);
+        it->second = std::move(m);
+        return;
+      }
+    }
     map_.insert_or_assign(std::move(key), std::move(m));
   }
 
   template <class K>
   bool erase(const K& key) {
-    return map_.erase(key) != 0;
+    const auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    erase(it, removal_cause::erased);
+    return true;
   }
 
   template <class K>
@@ -55,7 +66,7 @@ class dict_store {
     const auto it = map_.find(key);
     if (it == map_.end()) return false;
     if (it->second.deadline.expired(now)) {
-      map_.erase(it);
+      erase(it, removal_cause::expired);
       return false;
     }
     it->second.deadline.set(deadline);
@@ -64,12 +75,24 @@ class dict_store {
 
   //! Reclaims every entry expired at `now`; returns how many.
   std::size_t erase_expired(time_point now) {
-    return boost::unordered::erase_if(map_, [now](const auto& kv) { return kv.second.deadline.expired(now); });
+    return boost::unordered::erase_if(map_, [&](const auto& kv) {
+      if (!kv.second.deadline.expired(now)) return false;
+      removals_.add(kv.first, kv.second.value, removal_cause::expired);
+      return true;
+    });
   }
 
   std::size_t size() const noexcept { return map_.size(); }
   std::string name() const { return "dict"; }
-  void clear() noexcept { map_.clear(); }
+  void clear() {
+    if (removals_.on())
+      for (const auto& [key, m] : map_) removals_.add(key, m.value, removal_cause::erased);
+    map_.clear();
+  }
+
+  //! What the store records of the entries it removes (removal_log.hpp).
+  void record_removals(removal_recording mode) noexcept { removals_.record(mode); }
+  removal_batch<key_type, value_type> take_removals() noexcept { return removals_.take(); }
 
  private:
   struct mapped {
@@ -77,7 +100,15 @@ class dict_store {
     [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
   };
 
-  boost::unordered_flat_map<key_type, mapped, typename Spec::hasher, typename Spec::key_equal> map_;
+  using map_type = boost::unordered_flat_map<key_type, mapped, typename Spec::hasher, typename Spec::key_equal>;
+
+  void erase(typename map_type::iterator it, removal_cause cause) {
+    removals_.add(it->first, it->second.value, cause);
+    map_.erase(it);
+  }
+
+  map_type map_;
+  removal_log<key_type, value_type> removals_;
 };
 
 }  // namespace detail

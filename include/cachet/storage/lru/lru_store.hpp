@@ -20,20 +20,26 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/lru.hpp>
+#include <cachet/weigher.hpp>
 
 namespace cachet::detail {
 
-template <class Spec>
+template <class Spec, class Weigher>
 class lru_store {
  public:
   using key_type = typename Spec::key_type;
   using value_type = typename Spec::value_type;
+  //! Whether entries are weighed (cachet::weigher) and evicted by total weight.
+  static constexpr bool weighted = !std::same_as<Weigher, no_weigher>;
 
  private:
   using index_t = std::uint32_t;
   static constexpr index_t nil = ~index_t{0};
+  struct unweighed {};
+  using weight_type = std::conditional_t<weighted, std::size_t, unweighed>;
 
   struct node {
     key_type key;
@@ -41,6 +47,7 @@ class lru_store {
     [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
     index_t prev;
     index_t next;
+    [[no_unique_address]] weight_type weight{};
   };
 
   struct slot {
@@ -80,15 +87,35 @@ class lru_store {
   using index_set = boost::unordered_flat_set<slot, slot_hash, slot_equal>;
 
  public:
-  explicit lru_store(const lru& policy) : capacity_(policy.capacity), index_(make_index()) {
+  explicit lru_store(const lru& policy)
+    requires(!weighted)
+      : capacity_(policy.capacity), index_(make_index()) {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::lru: capacity must be at least 1");
     if (policy.capacity >= nil) throw std::invalid_argument("cachet::lru: capacity must be below 2^32 - 1");
+    if (policy.max_weight != 0)
+      throw std::invalid_argument("cachet::lru: max_weight is set but no cachet::weigher was named");
+  }
+
+  //! Evicts by total weight: `capacity` is not used.
+  explicit lru_store(const weighted_storage<lru, Weigher>& policy)
+    requires weighted
+      : capacity_(nil - 1), index_(make_index()), max_weight_(policy.max_weight), weigher_(policy.weigher) {
+    if (policy.max_weight == 0)
+      throw std::invalid_argument("cachet::lru: a cachet::weigher needs max_weight >= 1 (the total weight kept)");
   }
 
   // The index's hasher points at this object's nodes_, so copies and moves
   // rebuild it (O(size)); caches are rarely moved once filled.
   lru_store(const lru_store& other)
-      : capacity_(other.capacity_), nodes_(other.nodes_), head_(other.head_), tail_(other.tail_), index_(make_index()) {
+      : capacity_(other.capacity_),
+        nodes_(other.nodes_),
+        head_(other.head_),
+        tail_(other.tail_),
+        index_(make_index()),
+        removals_(other.removals_),
+        max_weight_(other.max_weight_),
+        total_weight_(other.total_weight_),
+        weigher_(other.weigher_) {
     rebuild_index();
   }
   lru_store(lru_store&& other) noexcept(false)
@@ -96,8 +123,12 @@ class lru_store {
         nodes_(std::move(other.nodes_)),
         head_(other.head_),
         tail_(other.tail_),
-        index_(make_index()) {
-    other.clear();
+        index_(make_index()),
+        removals_(std::move(other.removals_)),
+        max_weight_(other.max_weight_),
+        total_weight_(other.total_weight_),
+        weigher_(other.weigher_) {
+    other.forget_all();
     rebuild_index();
   }
   lru_store& operator=(lru_store other) {
@@ -105,6 +136,10 @@ class lru_store {
     nodes_ = std::move(other.nodes_);
     head_ = other.head_;
     tail_ = other.tail_;
+    removals_ = std::move(other.removals_);
+    max_weight_ = other.max_weight_;
+    total_weight_ = other.total_weight_;
+    weigher_ = std::move(other.weigher_);
     index_.clear();
     rebuild_index();
     return *this;
@@ -117,7 +152,7 @@ class lru_store {
     if (it == index_.end()) return nullptr;
     const index_t i = it->index;
     if (nodes_[i].deadline.expired(now)) {
-      remove(it);
+      remove(it, removal_cause::expired);
       return nullptr;
     }
     move_to_front(i);
@@ -125,8 +160,13 @@ class lru_store {
   }
 
   void set(key_type&& key, value_type&& value, time_point deadline) {
+    if constexpr (weighted) {
+      set_weighed(std::move(key), std::move(value), deadline);
+      return;
+    }
     if (const auto it = index_.find(key); it != index_.end()) {
       node& n = nodes_[it->index];
+      removals_.add(n.key, n.value, removal_cause::replaced);
       n.value = std::move(value);
       n.deadline.set(deadline);
       move_to_front(it->index);
@@ -143,7 +183,7 @@ class lru_store {
   bool erase(const K& key) {
     const auto it = index_.find(key);
     if (it == index_.end()) return false;
-    remove(it);
+    remove(it, removal_cause::erased);
     return true;
   }
 
@@ -152,7 +192,7 @@ class lru_store {
     const auto it = index_.find(key);
     if (it == index_.end()) return false;
     if (nodes_[it->index].deadline.expired(now)) {
-      remove(it);
+      remove(it, removal_cause::expired);
       return false;
     }
     return true;
@@ -164,7 +204,7 @@ class lru_store {
     if (it == index_.end()) return false;
     const index_t i = it->index;
     if (nodes_[i].deadline.expired(now)) {
-      remove(it);
+      remove(it, removal_cause::expired);
       return false;
     }
     nodes_[i].deadline.set(deadline);
@@ -177,7 +217,7 @@ class lru_store {
     std::size_t erased = 0;
     for (std::size_t i = nodes_.size(); i-- > 0;) {
       if (!nodes_[i].deadline.expired(now)) continue;
-      remove(index_.find(slot{static_cast<index_t>(i)}));
+      remove(index_.find(slot{static_cast<index_t>(i)}), removal_cause::expired);
       ++erased;
     }
     return erased;
@@ -198,15 +238,64 @@ class lru_store {
 
   std::size_t size() const noexcept { return nodes_.size(); }
   std::size_t capacity() const noexcept { return capacity_; }
+  //! The weight of the entries held, and the most it may reach (weighted only).
+  std::size_t total_weight() const noexcept
+    requires weighted
+  {
+    return total_weight_;
+  }
+  std::size_t max_weight() const noexcept
+    requires weighted
+  {
+    return max_weight_;
+  }
   std::string name() const { return "lru"; }
 
-  void clear() noexcept {
+  void clear() {
+    if (removals_.on())
+      for (const node& n : nodes_) removals_.add(n.key, n.value, removal_cause::erased);
+    forget_all();
+  }
+
+  //! What the store records of the entries it removes (removal_log.hpp).
+  void record_removals(removal_recording mode) noexcept { removals_.record(mode); }
+  removal_batch<key_type, value_type> take_removals() noexcept { return removals_.take(); }
+
+ private:
+  void forget_all() noexcept {
     index_.clear();
     nodes_.clear();
     head_ = tail_ = nil;
+    total_weight_ = {};
   }
 
- private:
+  // A write when entries are weighed: an entry heavier than max_weight_ is
+  // not kept (nor is an older value of its key); then the least recently
+  // used entries go until the total fits.
+  void set_weighed(key_type&& key, value_type&& value, time_point deadline) {
+    const std::size_t weight = weigher_(key, value);
+    const auto it = index_.find(key);
+    if (weight > max_weight_) {
+      if (it != index_.end()) remove(it, removal_cause::replaced);
+      return;
+    }
+    if (it != index_.end()) {
+      node& n = nodes_[it->index];
+      removals_.add(n.key, n.value, removal_cause::replaced);
+      n.value = std::move(value);
+      n.deadline.set(deadline);
+      total_weight_ = total_weight_ - n.weight + weight;
+      n.weight = weight;
+      move_to_front(it->index);
+    } else {
+      if (nodes_.size() >= capacity_) remove(index_.find(slot{tail_}), removal_cause::evicted);
+      append(std::move(key), std::move(value), deadline);
+      nodes_[head_].weight = weight;
+      total_weight_ += weight;
+    }
+    while (total_weight_ > max_weight_ && tail_ != head_) remove(index_.find(slot{tail_}), removal_cause::evicted);
+  }
+
   index_set make_index() { return index_set(0, slot_hash{&nodes_, {}}, slot_equal{&nodes_, {}}); }
 
   void rebuild_index() {
@@ -231,6 +320,7 @@ class lru_store {
 
   void replace_tail(key_type&& key, value_type&& value, time_point deadline) {
     const index_t i = tail_;
+    removals_.add(nodes_[i].key, nodes_[i].value, removal_cause::evicted);
     index_.erase(index_.find(slot{i}));
     node& n = nodes_[i];
     n.key = std::move(key);
@@ -246,8 +336,10 @@ class lru_store {
     move_to_front(i);
   }
 
-  void remove(typename index_set::iterator it) {
+  void remove(typename index_set::iterator it, removal_cause cause) {
     const index_t i = it->index;
+    removals_.add(nodes_[i].key, nodes_[i].value, cause);
+    if constexpr (weighted) total_weight_ -= nodes_[i].weight;
     index_.erase(it);
     unlink(i);
     drop_last_into(i);
@@ -293,6 +385,10 @@ class lru_store {
   index_t head_ = nil;
   index_t tail_ = nil;
   index_set index_;
+  removal_log<key_type, value_type> removals_;
+  [[no_unique_address]] weight_type max_weight_{};
+  [[no_unique_address]] weight_type total_weight_{};
+  [[no_unique_address]] std::conditional_t<weighted, Weigher, unweighed> weigher_;
 };
 
 }  // namespace cachet::detail
