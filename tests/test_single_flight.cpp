@@ -295,3 +295,26 @@ TEST_CASE("single flight: recursion through the wrapper inside get_or_update_man
   CHECK(right == 4);
   CHECK(calls == 51);  // each n in 0..50 once
 }
+
+TEST_CASE("single flight: two batches that lead each other's keys do not deadlock",
+          "[sync][single_flight][threads][bulk]") {
+  // Each batch leads its first key and meets the other's lead on its second:
+  // neither waits while it holds a computation the other waits for.
+  std::atomic<int> calls{0};
+  std::latch both_computing(2);
+  auto f = cachet::memoize(
+      [&](int x) {
+        ++calls;
+        if (x < 2) both_computing.arrive_and_wait();  // 0 and 1 are computed at the same time
+        return x * 10;
+      },
+      cachet::dict{});
+  std::vector<int> first, second;
+  std::thread a([&] { first = f.get_or_update_many(std::vector<int>{0, 1}); });
+  std::thread b([&] { second = f.get_or_update_many(std::vector<int>{1, 0}); });
+  a.join();
+  b.join();
+  CHECK(first == std::vector<int>{0, 10});
+  CHECK(second == std::vector<int>{10, 0});
+  CHECK(calls == 2);
+}
