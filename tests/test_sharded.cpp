@@ -1,6 +1,7 @@
 // tests/test_sharded.cpp: cachet::sharded<N>: every sub-operation on lru
 // and dict split into shards; the lru's capacity split and each shard's own
-// eviction; a capacity below N; single flight; keys of other shards served
+// eviction; an lru shard's lazy promotion; stats; the shards' reader/writer
+// lock; a capacity below N; single flight; keys of other shards served
 // while one shard is held; several threads at once; a warm start; storages
 // that keep one store (sqlite: thread safe; files: cannot be split).
 #include <catch2/catch.hpp>
@@ -92,7 +93,7 @@ TEST_CASE("sharded: the policy and what it resolves to", "[sync][sharded]") {
 }
 
 TEST_CASE("sharded: the documented example", "[sync][sharded][docs]") {
-  // 16 lrus of 4096 / 16 = 256 entries, each behind its own std::mutex.
+  // 16 lrus of 4096 / 16 = 256 entries, each behind its own lock.
   auto squares = cachet::memoize(square, cachet::lru{.capacity = 4096}, cachet::sharded<16>{});
   REQUIRE(squares(12) == 144);
   REQUIRE(squares.storage().capacity() == 4096);
@@ -216,6 +217,119 @@ TEST_CASE("sharded: each shard evicts its own least recently used entry", "[sync
   // b is older than a[1] yet survives: it lives in another shard, not full.
   REQUIRE(f.contains(b));
   REQUIRE(f.storage().size() == 3);
+}
+
+// Lazy promotion (lru_store.hpp): a shard's hit marks its entry, which moves
+// to the front only when it reaches the tail marked; a lone lru moves it at
+// once.
+TEST_CASE("sharded: an lru shard promotes lazily; a lone lru stays strict", "[sync][sharded][lru]") {
+  const auto oldest_first = [](auto& f) {
+    std::vector<int> order;
+    f.storage().for_each_oldest_first([&](const auto& key, int, cachet::time_point) { order.push_back(std::get<0>(key)); });
+    return order;
+  };
+  auto lazy = cachet::memoize(twice, cachet::lru{.capacity = 4}, cachet::sharded<1>{});
+  auto strict = cachet::memoize(twice, cachet::lru{.capacity = 4});
+  const auto both = [&](auto step) {
+    step(lazy);
+    step(strict);
+  };
+  for (int k = 0; k < 4; ++k) both([&](auto& f) { f(k); });
+  both([](auto& f) {
+    REQUIRE(f.get(0) == 0);
+    REQUIRE(f.get(1) == 2);
+  });
+  REQUIRE(oldest_first(lazy) == std::vector<int>{0, 1, 2, 3});  // marked, not moved
+  REQUIRE(oldest_first(strict) == std::vector<int>{2, 3, 0, 1});
+  // The lazy tail 0 and then 1 are marked: each moves to the front, and 2
+  // goes, as under strict LRU.
+  both([](auto& f) { f(4); });
+  REQUIRE(oldest_first(lazy) == std::vector<int>{3, 0, 1, 4});
+  REQUIRE(oldest_first(strict) == std::vector<int>{3, 0, 1, 4});
+  // Where the orders part: a marked entry keeps its place until the tail.
+  both([](auto& f) {
+    REQUIRE(f.get(1) == 2);
+    f(5);  // evicts 3
+  });
+  REQUIRE(oldest_first(lazy) == std::vector<int>{0, 1, 4, 5});
+  REQUIRE(oldest_first(strict) == std::vector<int>{0, 4, 1, 5});
+  both([](auto& f) {
+    f(6);  // evicts 0
+    f(7);  // evicts 4: the lazy 1 gets its second chance first
+  });
+  REQUIRE(oldest_first(lazy) == std::vector<int>{5, 6, 1, 7});
+  REQUIRE(oldest_first(strict) == std::vector<int>{1, 5, 6, 7});
+
+  // peek: what a reader may answer without the exclusive side.
+  const auto& shard = lazy.storage().shard_store(0);
+  REQUIRE(*shard.peek(std::tuple<int>(5), cachet::time_point{}).value == 10);
+  REQUIRE(shard.peek(std::tuple<int>(99), cachet::time_point{}).value == nullptr);
+  REQUIRE_FALSE(shard.peek(std::tuple<int>(99), cachet::time_point{}).needs_write);
+  // A strict lru's hit moves its entry unless it is the head.
+  REQUIRE(strict.storage().peek(std::tuple<int>(5), cachet::time_point{}).needs_write);
+  REQUIRE(*strict.storage().peek(std::tuple<int>(7), cachet::time_point{}).value == 14);
+  // An expired entry needs get() to reclaim it.
+  cachet::manual_clock clock;
+  auto expiring = cachet::memoize(twice, cachet::lru{.capacity = 4}, cachet::expire_after_write{10s}, clock,
+                                  cachet::sharded<1>{});
+  expiring(1);
+  clock.advance(11s);
+  REQUIRE(expiring.storage().shard_store(0).peek(std::tuple<int>(1), clock.now()).needs_write);
+  REQUIRE(expiring.get(1) == std::nullopt);
+  REQUIRE(expiring.storage().size() == 0);
+}
+
+// take_removals looks only in shards written since the last take; what a
+// write recorded (an eviction, an expired entry met by a get) is counted.
+TEST_CASE("sharded: stats count the shards' evictions and expirations", "[sync][sharded][stats]") {
+  cachet::manual_clock clock;
+  auto f = cachet::memoize(twice, cachet::lru{.capacity = 8}, cachet::expire_after_write{10s}, clock,
+                           cachet::sharded<4>{}, cachet::record_stats{});
+  const std::vector<int> same_shard = keys_in_shard(f, 0, 4);  // shard 0 holds 2
+  for (int k : same_shard) f(k);
+  CHECK(f.stats().evictions == 2);
+  std::vector<int> others = keys_in_shard(f, 1, 2);
+  for (int k : keys_in_shard(f, 2, 2)) others.push_back(k);
+  for (int k : others) f(k);
+  for (int k : others) f(k);  // hits: read-only
+  CHECK(f.stats().hits == 4);
+  CHECK(f.stats().evictions == 2);
+  clock.advance(11s);
+  REQUIRE(f.storage().size() == 6);
+  for (int k : others) CHECK(f.get(k) == std::nullopt);
+  for (int k : same_shard) CHECK(f.get(k) == std::nullopt);
+  CHECK(f.stats().expirations == 6);
+  CHECK(f.storage().size() == 0);
+}
+
+// reader_slots: readers see a writer's two writes both or neither.
+TEST_CASE("sharded: reader_slots excludes writers from readers", "[sync][sharded][threads]") {
+  cachet::detail::reader_slots<std::mutex> lock;
+  long a = 0;
+  long b = 0;
+  std::atomic<long> torn{0};
+  std::atomic<long> shared_reads{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < 20000; ++i) {
+        if ((i + t) % 8 == 0) {
+          std::lock_guard<cachet::detail::reader_slots<std::mutex>> g(lock);
+          ++a;
+          ++b;
+          continue;
+        }
+        cachet::detail::reader_slots<std::mutex>::read_guard reading(lock);
+        if (!reading) continue;
+        ++shared_reads;
+        torn += a != b;
+      }
+    });
+  for (auto& t : pool) t.join();
+  REQUIRE(torn == 0);
+  REQUIRE(a == 4 * 20000 / 8);
+  REQUIRE(b == a);
+  REQUIRE(shared_reads > 0);
 }
 
 TEST_CASE("sharded: an lru smaller than the number of shards is an error naming both", "[sync][sharded][lru]") {

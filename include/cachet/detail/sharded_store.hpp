@@ -1,9 +1,18 @@
 // cachet/detail/sharded_store.hpp: the store of a cache under
 // cachet::sharded<N>: N stores of the storage policy's parts
-// (`policy.shard(i, N)`), each behind its own lock
-// (the sync policy's lock_type: std::mutex). A key goes to the
+// (`policy.shard(i, N)`), each behind its own lock. A key goes to the
 // shard its hash picks, so calls on keys of different shards never wait for
 // each other, and eviction happens within a shard.
+//
+// Each shard's lock is a reader_slots (reader_slots.hpp) over the sync
+// policy's lock_type: a get whose store can answer without writing (a const
+// `peek`: lru, dict) runs under the shared side, whose readers write only
+// a cache line of their own, so hits from several cores do not move lines
+// between them. Everything else, and a get that must write (an expired
+// entry, an lru hit that would move its entry), takes the exclusive side.
+// An lru shard promotes lazily (lru_store.hpp: a hit marks its entry, which
+// moves to the front only when it reaches the tail), so its hits need no
+// exclusive side, and a hit on an entry already marked writes nothing.
 //
 // It is safe to call from several threads by itself: the wrapper does not
 // take its own lock around it. A value found is copied out under the
@@ -11,6 +20,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -21,18 +31,20 @@
 #include <utility>
 
 #include <cachet/clock.hpp>
+#include <cachet/detail/reader_slots.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 
 namespace cachet::detail {
 
 //! Storage: a shardable storage policy (storage_traits::shardable); Spec:
-//! what its stores hold; N: how many shards; Lock: each shard's lock (the
-//! sync policy's lock_type).
+//! what its stores hold; N: how many shards; Lock: the writers' side of each
+//! shard's reader_slots (the sync policy's lock_type).
 template <class Storage, class Spec, std::size_t N, class Lock = std::mutex>
 class sharded_store {
   static_assert(N >= 1, "cachet::sharded<N>: N must be at least 1");
   using inner_store = store_for<Storage, Spec>;
+  using shard_lock = reader_slots<Lock>;
 
  public:
   using key_type = typename Spec::key_type;
@@ -42,8 +54,12 @@ class sharded_store {
   // On its own cache line: a shard's lock bouncing between cores must not
   // drag its neighbours' with it.
   struct alignas(64) shard {
-    mutable Lock lock;
+    mutable shard_lock lock;
     inner_store store;
+    // Whether the store may hold removal records: set by every exclusive
+    // access (true at first: a copied store may hold some), cleared by
+    // take_removals, which skips the other shards without their locks.
+    std::atomic<bool> may_hold_removals{true};
 
     shard(const Storage& policy, const store_options& options) : store(make(policy, options)) {}
     shard(const shard& other) : store(copied(other)) {}
@@ -51,25 +67,46 @@ class sharded_store {
     shard& operator=(const shard& other) {
       if (this == &other) return *this;
       inner_store copy = copied(other);  // not under both locks at once: no lock order to get wrong
-      std::lock_guard<Lock> g(lock);
+      std::lock_guard<shard_lock> g(lock);
       store = std::move(copy);
+      may_hold_removals.store(true, std::memory_order_relaxed);
       return *this;
     }
 
     static inner_store make(const Storage& policy, const store_options& options) {
-      if constexpr (std::is_constructible_v<inner_store, const Storage&, const store_options&>)
-        return inner_store(policy, options);
-      else
-        return inner_store(policy);
+      inner_store made = [&] {
+        if constexpr (std::is_constructible_v<inner_store, const Storage&, const store_options&>)
+          return inner_store(policy, options);
+        else
+          return inner_store(policy);
+      }();
+      if constexpr (requires { made.promote_lazily(); }) made.promote_lazily();
+      return made;
     }
     static inner_store copied(const shard& other) {
-      std::lock_guard<Lock> g(other.lock);
+      std::lock_guard<shard_lock> g(other.lock);
       return inner_store(other.store);
     }
     static inner_store moved(shard& other) {
-      std::lock_guard<Lock> g(other.lock);
+      std::lock_guard<shard_lock> g(other.lock);
       return inner_store(std::move(other.store));
     }
+  };
+
+  // The exclusive side of a shard's lock, for an access that may record
+  // removals (take_removals then looks in that shard).
+  class writing {
+   public:
+    explicit writing(shard& s) : s_(s) { s_.lock.lock(); }
+    writing(const writing&) = delete;
+    writing& operator=(const writing&) = delete;
+    ~writing() {
+      s_.may_hold_removals.store(true, std::memory_order_relaxed);
+      s_.lock.unlock();
+    }
+
+   private:
+    shard& s_;
   };
 
   // A lookup form the inner store takes: the key, or a heterogeneous one.
@@ -84,17 +121,36 @@ class sharded_store {
     requires accepted<K>
   std::optional<value_type> get(const K& key, time_point now) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    if constexpr (requires(const inner_store& store) { store.peek(key, now); }) {
+      // The shared side is released before the exclusive one is taken: a
+      // writer waits for every reader, this thread's too.
+      typename shard_lock::read_guard reading(s.lock);
+      if (reading) {
+        const auto found = std::as_const(s.store).peek(key, now);
+        if (!found.needs_write) {
+          if (found.value == nullptr) return std::nullopt;
+          return std::optional<value_type>(*found.value);
+        }
+      }
+    }
+    return get_exclusive(s, key, now);
+  }
+
+ private:
+  template <class K>
+  std::optional<value_type> get_exclusive(shard& s, const K& key, time_point now) {
+    writing g(s);
     auto found = s.store.get(key, now);
     if (!found) return std::nullopt;
     return std::optional<value_type>(*found);
   }
 
+ public:
   template <class K>
     requires accepted<K> && store_gets_and_touches<inner_store, K>
   std::optional<value_type> get_and_touch(const K& key, time_point now, time_point deadline) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    writing g(s);
     auto found = s.store.get_and_touch(key, now, deadline);
     if (!found) return std::nullopt;
     return std::optional<value_type>(*found);
@@ -102,7 +158,7 @@ class sharded_store {
 
   void set(key_type&& key, value_type&& value, time_point deadline) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    writing g(s);
     s.store.set(std::move(key), std::move(value), deadline);
   }
 
@@ -110,7 +166,7 @@ class sharded_store {
     requires accepted<K>
   bool erase(const K& key) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    writing g(s);
     return s.store.erase(key);
   }
 
@@ -118,7 +174,7 @@ class sharded_store {
     requires accepted<K>
   bool contains(const K& key, time_point now) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    writing g(s);
     return s.store.contains(key, now);
   }
 
@@ -126,7 +182,7 @@ class sharded_store {
     requires accepted<K>
   bool touch(const K& key, time_point now, time_point deadline) {
     shard& s = shard_of(key);
-    std::lock_guard<Lock> g(s.lock);
+    writing g(s);
     return s.store.touch(key, now, deadline);
   }
 
@@ -135,7 +191,7 @@ class sharded_store {
   std::size_t size() const {
     std::size_t total = 0;
     for (const shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      std::lock_guard<shard_lock> g(s.lock);
       total += s.store.size();
     }
     return total;
@@ -153,7 +209,7 @@ class sharded_store {
 
   void clear() {
     for (shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      writing g(s);
       s.store.clear();
     }
   }
@@ -166,7 +222,7 @@ class sharded_store {
   {
     std::size_t erased = 0;
     for (shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      writing g(s);
       erased += s.store.erase_expired(now);
     }
     return erased;
@@ -180,18 +236,20 @@ class sharded_store {
     requires requires(const inner_store& s, Fn& fn) { s.for_each_oldest_first(fn); }
   void for_each_oldest_first(Fn&& fn) const {
     for (const shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      std::lock_guard<shard_lock> g(s.lock);
       s.store.for_each_oldest_first(fn);
     }
   }
 
   //! Removals (removal_log.hpp): every shard records what the cache asks
-  //! for; a take gathers the shards' records, each under its lock.
+  //! for; a take gathers the shards' records, each under its lock, from the
+  //! shards written since the last take (the wrapper takes after every
+  //! access, hits included: the others are skipped without their locks).
   void record_removals(removal_recording mode)
     requires reports_removals<inner_store>
   {
     for (shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      std::lock_guard<shard_lock> g(s.lock);
       s.store.record_removals(mode);
     }
   }
@@ -200,7 +258,12 @@ class sharded_store {
   {
     decltype(shards_[0].store.take_removals()) all;
     for (shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      // Relaxed: what this thread wrote it sees; another thread's records
+      // missed here stay in its shard for a later take (its own, after its
+      // write).
+      if (!s.may_hold_removals.load(std::memory_order_relaxed)) continue;
+      std::lock_guard<shard_lock> g(s.lock);
+      s.may_hold_removals.store(false, std::memory_order_relaxed);
       all.append(s.store.take_removals());
     }
     return all;
@@ -213,7 +276,7 @@ class sharded_store {
   {
     std::size_t total = 0;
     for (const shard& s : shards_) {
-      std::lock_guard<Lock> g(s.lock);
+      std::lock_guard<shard_lock> g(s.lock);
       total += s.store.total_weight();
     }
     return total;

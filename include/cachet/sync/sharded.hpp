@@ -11,14 +11,16 @@
 namespace cachet {
 
 //! Like cachet::mutex, with the store split into N parts ("shards"), each
-//! behind its own std::mutex: a key's shard is chosen by its hash, so calls
-//! on keys of different shards never wait for each other. For a cache hit
-//! from several threads at once.
+//! behind its own reader/writer lock (detail/reader_slots.hpp): a key's
+//! shard is chosen by its hash, so calls on keys of different shards never
+//! wait for each other, and hits on one shard share it (readers write only
+//! a cache line of their own). For a cache hit from several threads at once.
 //!
 //! A storage that can be split (its policy has `shard(index, count)`: lru,
 //! dict) becomes N stores: an lru of capacity C becomes N lrus of about C/N
-//! entries each (the parts sum to C), and each evicts its own least
-//! recently used entry, so an entry can be evicted while an older one
+//! entries each (the parts sum to C), and each evicts on its own, with lazy
+//! promotion (a hit marks its entry, which gets a second chance at the
+//! tail, as in CLOCK), so an entry can be evicted while an older one
 //! survives in another shard. A storage that is thread safe by itself
 //! (sqlite, redis, ...) or cannot be split (files, memcached) keeps one
 //! store, and sharded<N> then behaves as cachet::mutex.

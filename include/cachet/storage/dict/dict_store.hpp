@@ -35,6 +35,24 @@ class dict_store {
     return &it->second.value;
   }
 
+  //! What a lookup finds without writing: `value` points at a live entry;
+  //! `needs_write` says the lookup must go through get() instead (the entry
+  //! is expired and get reclaims it). Both null/false: no entry.
+  struct peeked {
+    const value_type* value;
+    bool needs_write;
+  };
+
+  //! Looks `key` up and changes nothing, so readers may call it at once
+  //! under a shared lock; see peeked.
+  template <class K>
+  peeked peek(const K& key, time_point now) const {
+    const auto it = map_.find(key);
+    if (it == map_.end()) return {nullptr, false};
+    if (it->second.deadline.expired(now)) return {nullptr, true};
+    return {&it->second.value, false};
+  }
+
   void set(key_type&& key, value_type&& value, time_point deadline) {
     mapped m{std::move(value), {}};
     m.deadline.set(deadline);

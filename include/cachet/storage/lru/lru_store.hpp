@@ -6,9 +6,21 @@
 // and equality look through to the node's key, so each key is stored once
 // and a lookup is one probe plus one node read. Erasing moves the last node
 // into the hole, keeping the array dense.
+//
+// Lazy promotion (off unless asked for, by cachet::sharded<N>'s shards; not
+// with a weigher): a hit marks its entry instead of moving it, and the
+// entry moves to the front only when it reaches the tail marked, as the
+// next victim (its mark is then cleared: a second chance, as in CLOCK).
+// The eviction order is then an approximation of LRU: an entry is evicted
+// when it reaches the tail unused since it last moved, but entries used
+// since are not reordered among themselves until then. What it buys: a hit
+// writes nothing once its entry is marked, so hits on a hot set can be
+// served under a shared lock (peek), from several threads at once. The
+// marks sit in an array of their own, so a strict lru's nodes do not grow.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -111,6 +123,8 @@ class lru_store {
         nodes_(other.nodes_),
         head_(other.head_),
         tail_(other.tail_),
+        lazy_(other.lazy_),
+        marks_(other.marks_),
         index_(make_index()),
         removals_(other.removals_),
         max_weight_(other.max_weight_),
@@ -123,6 +137,8 @@ class lru_store {
         nodes_(std::move(other.nodes_)),
         head_(other.head_),
         tail_(other.tail_),
+        lazy_(other.lazy_),
+        marks_(std::move(other.marks_)),
         index_(make_index()),
         removals_(std::move(other.removals_)),
         max_weight_(other.max_weight_),
@@ -136,6 +152,8 @@ class lru_store {
     nodes_ = std::move(other.nodes_);
     head_ = other.head_;
     tail_ = other.tail_;
+    lazy_ = other.lazy_;
+    marks_ = std::move(other.marks_);
     removals_ = std::move(other.removals_);
     max_weight_ = other.max_weight_;
     total_weight_ = other.total_weight_;
@@ -155,8 +173,48 @@ class lru_store {
       remove(it, removal_cause::expired);
       return nullptr;
     }
-    move_to_front(i);
+    // Laid out for the strict lru (a lone one, under cachet::mutex).
+    if (lazy_) [[unlikely]]
+      mark_hit(i);
+    else
+      move_to_front(i);
     return &nodes_[i].value;
+  }
+
+  //! What a lookup finds without moving anything: `value` points at a live
+  //! entry; `needs_write` says the lookup must go through get() instead (the
+  //! entry is expired, or, without lazy promotion, a hit would move it).
+  //! Null and false: no entry.
+  struct peeked {
+    const value_type* value;
+    bool needs_write;
+  };
+
+  //! Looks `key` up under a shared lock: several threads may call it at
+  //! once (and no other member meanwhile). It writes at most the entry's
+  //! hit mark, atomically, once per move of the entry; see peeked.
+  template <class K>
+  peeked peek(const K& key, time_point now) const {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return {nullptr, false};
+    const index_t i = it->index;
+    const node& n = nodes_[i];
+    if (n.deadline.expired(now)) return {nullptr, true};
+    if (lazy_)
+      mark_hit(i);
+    else if (i != head_)
+      return {nullptr, true};
+    return {&n.value, false};
+  }
+
+  //! Turns on lazy promotion (see the file's banner): from now on a hit
+  //! marks its entry and the move to the front waits for the entry to reach
+  //! the tail. Off by default (strict LRU).
+  void promote_lazily()
+    requires(!weighted)
+  {
+    marks_.assign(nodes_.size(), 0);
+    lazy_ = true;
   }
 
   void set(key_type&& key, value_type&& value, time_point deadline) {
@@ -262,9 +320,26 @@ class lru_store {
   removal_batch<key_type, value_type> take_removals() noexcept { return removals_.take(); }
 
  private:
+  // Relaxed: the mark orders nothing; the shard's lock orders the rest.
+  void mark_hit(index_t i) const noexcept {
+    std::atomic_ref<std::uint8_t> mark(marks_[i]);
+    if (mark.load(std::memory_order_relaxed) == 0) mark.store(1, std::memory_order_relaxed);
+  }
+
+  // Lazy promotion, before an eviction: a marked tail moves to the front,
+  // unmarked, until the tail is unmarked. Ends: each pass clears a mark.
+  void give_second_chances() noexcept {
+    if (!lazy_) return;
+    while (marks_[tail_] != 0) {
+      marks_[tail_] = 0;
+      move_to_front(tail_);
+    }
+  }
+
   void forget_all() noexcept {
     index_.clear();
     nodes_.clear();
+    marks_.clear();
     head_ = tail_ = nil;
     total_weight_ = {};
   }
@@ -306,6 +381,8 @@ class lru_store {
   void append(key_type&& key, value_type&& value, time_point deadline) {
     if (nodes_.size() == nodes_.capacity())  // grow by doubling, but never past capacity_
       nodes_.reserve(std::min(capacity_, std::max<std::size_t>(16, nodes_.capacity() * 2)));
+    if (lazy_ && marks_.size() == marks_.capacity())
+      marks_.reserve(nodes_.capacity());  // now: its push_back below must not throw
     nodes_.push_back(node{std::move(key), std::move(value), {}, nil, nil});
     const auto i = static_cast<index_t>(nodes_.size() - 1);
     nodes_[i].deadline.set(deadline);
@@ -315,10 +392,12 @@ class lru_store {
       nodes_.pop_back();
       throw;
     }
+    if (lazy_) marks_.push_back(0);
     link_front(i);
   }
 
   void replace_tail(key_type&& key, value_type&& value, time_point deadline) {
+    give_second_chances();
     const index_t i = tail_;
     removals_.add(nodes_[i].key, nodes_[i].value, removal_cause::evicted);
     index_.erase(index_.find(slot{i}));
@@ -356,8 +435,10 @@ class lru_store {
       node& n = nodes_[i];
       if (n.prev != nil) nodes_[n.prev].next = i; else head_ = i;
       if (n.next != nil) nodes_[n.next].prev = i; else tail_ = i;
+      if (lazy_) marks_[i] = marks_[last];
     }
     nodes_.pop_back();
+    if (lazy_) marks_.pop_back();
   }
 
   void unlink(index_t i) noexcept {
@@ -372,6 +453,8 @@ class lru_store {
     n.next = head_;
     if (head_ != nil) nodes_[head_].prev = i; else tail_ = i;
     head_ = i;
+    if (lazy_) [[unlikely]]
+      marks_[i] = 0;  // a move to the front is the promotion a mark waits for
   }
 
   void move_to_front(index_t i) noexcept {
@@ -384,6 +467,10 @@ class lru_store {
   std::vector<node> nodes_;
   index_t head_ = nil;
   index_t tail_ = nil;
+  bool lazy_ = false;  // see promote_lazily
+  // Lazy promotion: marks_[i] is 1 when node i was hit since it last moved.
+  // Readers set marks at once (peek), so only through std::atomic_ref.
+  mutable std::vector<std::uint8_t> marks_;
   index_set index_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] weight_type max_weight_{};
