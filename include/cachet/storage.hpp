@@ -50,6 +50,10 @@
 //   contains_many(span<const K>, time_point now)        -> std::vector<bool>
 //   touch_many(span<const K>, time_point now, time_point deadline)
 //                                        -> std::vector<bool>
+//   peek(const K&, time_point now) const -> cachet::peeked<V>
+//                                           (storage/common/peeked.hpp): a
+//                                           lookup that writes nothing, run
+//                                           by sharded<N> under a shared lock
 //
 // Laws: after set(k, v, d), get(k, t) yields v for every t < d until erase(k),
 // clear(), a later set(k, ...) or eviction; for t >= d it yields nothing.

@@ -10,6 +10,7 @@
 
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage/dict.hpp>
 
@@ -35,18 +36,10 @@ class dict_store {
     return &it->second.value;
   }
 
-  //! What a lookup finds without writing: `value` points at a live entry;
-  //! `needs_write` says the lookup must go through get() instead (the entry
-  //! is expired and get reclaims it). Both null/false: no entry.
-  struct peeked {
-    const value_type* value;
-    bool needs_write;
-  };
-
   //! Looks `key` up and changes nothing, so readers may call it at once
   //! under a shared lock; see peeked.
   template <class K>
-  peeked peek(const K& key, time_point now) const {
+  peeked<value_type> peek(const K& key, time_point now) const {
     const auto it = map_.find(key);
     if (it == map_.end()) return {nullptr, false};
     if (it->second.deadline.expired(now)) return {nullptr, true};

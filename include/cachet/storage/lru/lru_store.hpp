@@ -32,6 +32,7 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/lru.hpp>
@@ -181,20 +182,11 @@ class lru_store {
     return &nodes_[i].value;
   }
 
-  //! What a lookup finds without moving anything: `value` points at a live
-  //! entry; `needs_write` says the lookup must go through get() instead (the
-  //! entry is expired, or, without lazy promotion, a hit would move it).
-  //! Null and false: no entry.
-  struct peeked {
-    const value_type* value;
-    bool needs_write;
-  };
-
   //! Looks `key` up under a shared lock: several threads may call it at
   //! once (and no other member meanwhile). It writes at most the entry's
   //! hit mark, atomically, once per move of the entry; see peeked.
   template <class K>
-  peeked peek(const K& key, time_point now) const {
+  peeked<value_type> peek(const K& key, time_point now) const {
     const auto it = index_.find(key);
     if (it == index_.end()) return {nullptr, false};
     const index_t i = it->index;
