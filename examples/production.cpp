@@ -1,11 +1,14 @@
 // examples/production.cpp: the production controls of docs/production.md,
 // one block each: single flight, sharded locks, stats, a removal listener,
-// results not worth caching, negative caching, TTL jitter, weights. Built
+// results not worth caching, negative caching, TTL jitter, stale-on-error,
+// refresh-ahead, weights. Built
 // and run by ctest (example.production); each block checks what it shows.
 // The docs copy the regions between `// [name]` marks.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <stdexcept>
 #include <latch>
 #include <optional>
 #include <string>
@@ -175,6 +178,43 @@ int main() {
     int live_at_ttl = 0;
     for (int item = 0; item < 100; ++item) live_at_ttl += prices.contains(item) ? 1 : 0;
     check(live > 0 && live < 100 && live_at_ttl == 0, "jitter");
+  }
+
+  {
+    cachet::manual_clock clock;
+    bool rates_down = false;
+    const auto fetch_rate = [&](const std::string& currency) {
+      if (rates_down) throw std::runtime_error("the rates service is down");
+      return currency == "EUR" ? 1.08 : 1.0;
+    };
+    int reported = 0;
+    // [stale-if-error]
+    auto rate = cachet::memoize(fetch_rate, cachet::lru{.capacity = 100}, cachet::expire_after_write{1min},
+                                cachet::expiry_options{.stale_if_error = 1h,
+                                                       .on_error = [&](std::exception_ptr) { ++reported; }},
+                                clock);
+    rate("EUR");          // computed: 1.08
+    clock.advance(2min);  // expired; kept, stale, for an hour
+    rates_down = true;
+    rate("EUR");  // the service throws: the stale 1.08 is returned and on_error hears of it
+    // [stale-if-error]
+    check(rate("EUR") == 1.08 && reported == 2 && !rate.get("EUR"), "stale-if-error");
+  }
+
+  {
+    cachet::manual_clock clock;
+    std::atomic<int> version = 0;
+    // [refresh-ahead]
+    auto config = cachet::memoize(
+        [&](const std::string& name) { return name + " v" + std::to_string(++version); },
+        cachet::lru{.capacity = 100}, cachet::expire_after_write{10min},
+        cachet::expiry_options{.refresh_after = 5min}, clock);
+    config("flags");      // computed: "flags v1"
+    clock.advance(6min);  // older than refresh_after
+    config("flags");      // "flags v1" at once; "flags v2" is computed on the refresh thread
+    // [refresh-ahead]
+    for (int i = 0; i < 10'000 && config.get("flags") != "flags v2"; ++i) std::this_thread::sleep_for(1ms);
+    check(config.get("flags") == "flags v2" && version == 2, "refresh-ahead");
   }
 
   {

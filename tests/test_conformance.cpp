@@ -348,7 +348,7 @@ TEST_CASE("kit: a storage policy, a factory and a fixture object are all fixture
   INFO(by_fixture.summary());
   CHECK(by_fixture.ok());
   CHECK(by_fixture.storage == "labelled");
-  CHECK(by_fixture.laws.size() == 25u);  // every law but store.bulk: dict has no bulk members
+  CHECK(by_fixture.laws.size() == 27u);  // every law but store.bulk: dict has no bulk members
   CHECK(by_fixture.skipped.size() == 1u);
   CHECK(by_fixture.checks > 350u);
   CHECK_NOTHROW(cachet::testing::require_storage_conformance(lru_fixture{}));

@@ -42,6 +42,8 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   using typename core::key_type;
   using typename core::store_type;
   using typename core::value_type;
+  //! What the store keeps per entry (a value, a cachet::timed_entry, or bytes).
+  using typename core::stored_type;
 
   //! Prefer cachet::memoize(fn, policies...).
   explicit cached(Fn fn, const Policies&... policies) : bulk(std::move(fn), policies...) {}
@@ -53,6 +55,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
   value_type operator()(A&&... args) {
     const auto looked_at = this->flight_epoch();
     auto lookup = this->store_lookup(args...);
+    if constexpr (core::timed_entries) return this->call_timed(looked_at, std::move(lookup), std::forward<A>(args)...);
     if (auto hit = this->find(lookup, this->now())) return std::move(*hit);
     key_type key = this->owning_key(std::move(lookup), args...);
     return this->computed(key, looked_at, /*recheck=*/true, [&] {
@@ -114,7 +117,7 @@ class cached : public detail::cached_bulk<cached<Fn, Policies...>,
     const auto lookup = this->store_lookup(args...);
     const time_point now = this->now();
     return this->guarded([] { return false; },
-                         [&] { return this->locked([&] { return this->store().contains(lookup, now); }); });
+                         [&] { return this->locked([&] { return this->contains_locked(lookup, now); }); });
   }
 
   //! [ring: touch] Renews a live entry's expiry (and recency); true if there was one.

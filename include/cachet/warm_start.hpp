@@ -82,7 +82,8 @@ struct warm_start_options {
 template <class Cached, class Target>
 std::size_t save_entries(Cached& cache, Target&& target, std::string_view name, warm_start_options options = {}) {
   using key_type = typename Cached::key_type;
-  using value_type = typename Cached::value_type;
+  // The stored form: the value, with its times under cachet::expiry_options.
+  using value_type = typename Cached::stored_type;
   using record = std::tuple<key_type, value_type, std::int64_t>;
   static_assert(Cached::keeps_objects,
                 "cachet::save_entries: the cache must keep objects (cachet::identity coder)");
@@ -127,7 +128,8 @@ std::size_t save_entries(Cached& cache, Target&& target, std::string_view name, 
 template <class Cached, class Target>
 std::size_t load_entries(Cached& cache, Target&& target, std::string_view name, warm_start_options options = {}) {
   using key_type = typename Cached::key_type;
-  using value_type = typename Cached::value_type;
+  // The stored form: the value, with its times under cachet::expiry_options.
+  using value_type = typename Cached::stored_type;
   using record = std::tuple<key_type, value_type, std::int64_t>;
   static_assert(Cached::keeps_objects,
                 "cachet::load_entries: the cache must keep objects (cachet::identity coder)");

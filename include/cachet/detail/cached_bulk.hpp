@@ -57,6 +57,13 @@ class cached_bulk : public Core {
   static constexpr bool use_store_contains_many = Core::use_store_contains_many;
   static constexpr bool use_store_touch_many = Core::use_store_touch_many;
 
+  // What find_many saw besides the hits, on timed entries (expiry_options):
+  // by call, the stale values and whether a hit is due for a refresh.
+  struct beyond_hits {
+    std::vector<std::optional<value_type>> stale;
+    std::vector<bool> refresh_due;
+  };
+
   template <class Item>
   key_type key_of(const Item& item) const {
     return with_arguments<fn_type>(item, [&](const auto&... a) { return this->key_.make(a...); });
@@ -78,7 +85,7 @@ class cached_bulk : public Core {
   // (update_many: is computed again).
   template <class Range>
   std::vector<value_type> in_flights(const Range& calls, std::vector<std::optional<value_type>>& found,
-                                     std::uint64_t looked_at, bool recheck) {
+                                     std::uint64_t looked_at, bool recheck, beyond_hits* seen = nullptr) {
     using claim = typename Core::flight_table::claim;
     std::vector<key_type> led_keys;  // computed here, to store
     std::vector<value_type> led_values;
@@ -107,9 +114,12 @@ class cached_bulk : public Core {
             std::optional<value_type> value;
             if (recheck && this->flight_epoch() != looked_at) value = this->find_uncounted(key, this->now());
             if (!value) {
-              value = load_of(item);
-              led_keys.push_back(std::move(key));
-              led_values.push_back(*value);
+              auto [result, computed] = load_or_stale(item, stale_of(seen, i));
+              value = std::move(result);
+              if (computed) {
+                led_keys.push_back(std::move(key));
+                led_values.push_back(*value);
+              }
             }
             Core::flight_table::publish(*current.led, *value);
             found[i] = std::move(value);
@@ -148,6 +158,36 @@ class cached_bulk : public Core {
     return with_arguments<fn_type>(item, [&](const auto&... a) { return this->load(a...); });
   }
 
+  // The call's result and true (to store); or, if the function throws and
+  // the call has a `stale` value (stale_if_error), that and false.
+  template <class Item>
+  std::pair<value_type, bool> load_or_stale(const Item& item, std::optional<value_type>* stale) {
+    try {
+      return {load_of(item), true};
+    } catch (...) {
+      if (stale == nullptr || !*stale) throw;
+      this->report(std::current_exception());
+      return {std::move(**stale), false};
+    }
+  }
+
+  static std::optional<value_type>* stale_of(beyond_hits* seen, std::size_t call) {
+    return seen != nullptr && call < seen->stale.size() ? &seen->stale[call] : nullptr;
+  }
+
+  // Starts the refreshes of the hits due for one (refresh_after).
+  template <class Range>
+  void refresh_due(const Range& calls, const beyond_hits& seen) {
+    if constexpr (Core::refreshes) {
+      if (seen.refresh_due.empty()) return;
+      std::size_t i = 0;
+      for (const auto& item : calls) {
+        if (seen.refresh_due[i++])
+          with_arguments<fn_type>(item, [&](const auto&... a) { this->refresh(key_of(item), a...); });
+      }
+    }
+  }
+
   template <class Range>
   std::vector<key_type> keys_of(const Range& calls) const {
     std::vector<key_type> keys;
@@ -174,7 +214,9 @@ class cached_bulk : public Core {
     entries.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
       const auto deadline = this->deadlines_.for_write(values[i], at, computed, this->jitter_hash(keys[i]));
-      if (deadline) entries.push_back({std::move(keys[i]), this->encode(values[i]), *deadline});
+      if (deadline)
+        entries.push_back({std::move(keys[i]), this->timed_stored(values[i], *deadline, at),
+                           this->deadlines_.in_store(*deadline)});
     }
     if (entries.empty()) return;
     this->guarded([] {}, [&] {
@@ -189,7 +231,7 @@ class cached_bulk : public Core {
   }
 
   template <class Keys>
-  std::vector<std::optional<value_type>> find_many(const Keys& keys) {
+  std::vector<std::optional<value_type>> find_many(const Keys& keys, beyond_hits* seen = nullptr) {
     const time_point at = this->now();
     // A failed batch is all misses under fail-open; an undecodable entry is
     // one miss, not the batch's.
@@ -223,12 +265,35 @@ class cached_bulk : public Core {
         });
     std::vector<std::optional<value_type>> out;
     out.reserve(found.size());
+    if constexpr (Core::timed_entries) {
+      if (seen != nullptr) {
+        seen->stale.resize(found.size());
+        seen->refresh_due.resize(found.size());
+      }
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        std::optional<value_type> value;
+        if (found[i])
+          value = this->guarded([] { return std::optional<value_type>(); },
+                                [&] { return std::optional<value_type>(this->decode(*found[i], keys[i])); });
+        if (value) {
+          const auto times = this->times_of(*found[i], keys[i]);
+          if (at >= times.fresh_until) {  // stale: a miss
+            if (seen != nullptr) seen->stale[i] = std::move(value);
+            value.reset();
+          } else if (seen != nullptr) {
+            seen->refresh_due[i] = at >= times.refresh_at;
+          }
+        }
+        out.push_back(std::move(value));
+      }
+    } else {
     for (std::size_t i = 0; i < found.size(); ++i) {
       if (found[i])
         out.push_back(this->guarded([] { return std::optional<value_type>(); },
                                     [&] { return std::optional<value_type>(this->decode(*found[i], keys[i])); }));
       else
         out.emplace_back();
+    }
     }
     if constexpr (Core::records_stats) {
       const auto hits = static_cast<std::uint64_t>(std::ranges::count_if(out, [](const auto& v) { return v.has_value(); }));
@@ -261,11 +326,11 @@ class cached_bulk : public Core {
   }
 
   template <class Range>
-  std::vector<std::optional<value_type>> find_calls(const Range& calls) {
+  std::vector<std::optional<value_type>> find_calls(const Range& calls, beyond_hits* seen = nullptr) {
     if constexpr (use_store_bulk)
-      return find_many(keys_of(calls));
+      return find_many(keys_of(calls), seen);
     else
-      return find_many(lookups_of(calls));
+      return find_many(lookups_of(calls), seen);
   }
 
  public:
@@ -333,22 +398,27 @@ class cached_bulk : public Core {
   template <std::ranges::forward_range Range>
   std::vector<value_type> get_or_update_many(const Range& calls) {
     const auto looked_at = this->flight_epoch();
-    std::vector<std::optional<value_type>> found = find_calls(calls);
-    if constexpr (Core::single_flights) return in_flights(calls, found, looked_at, /*recheck=*/true);
+    beyond_hits seen;
+    std::vector<std::optional<value_type>> found = find_calls(calls, Core::timed_entries ? &seen : nullptr);
+    refresh_due(calls, seen);
+    if constexpr (Core::single_flights) return in_flights(calls, found, looked_at, /*recheck=*/true, &seen);
     std::vector<key_type> keys;
     std::vector<value_type> values;
     std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (call, index in values)
-    boost::unordered_flat_map<key_type, std::size_t, typename Core::spec::hasher, typename Core::spec::key_equal> seen;
+    boost::unordered_flat_map<key_type, std::size_t, typename Core::spec::hasher, typename Core::spec::key_equal>
+        computed_at;
     try {
       std::size_t i = 0;
       for (const auto& item : calls) {
         if (!found[i]) {
           key_type key = key_of(item);
-          if (const auto it = seen.find(key); it != seen.end()) {
+          if (const auto it = computed_at.find(key); it != computed_at.end()) {
             repeats.emplace_back(i, it->second);
+          } else if (auto [value, computed] = load_or_stale(item, stale_of(&seen, i)); !computed) {
+            found[i] = std::move(value);  // stale: not stored
           } else {
-            values.push_back(load_of(item));
-            seen.emplace(key, values.size() - 1);
+            values.push_back(std::move(value));
+            computed_at.emplace(key, values.size() - 1);
             keys.push_back(std::move(key));
             found[i] = values.back();
           }
@@ -385,12 +455,12 @@ class cached_bulk : public Core {
   template <std::ranges::forward_range Range>
   std::vector<bool> contains_many(const Range& calls) {
     const time_point at = this->now();
-    if constexpr (use_store_contains_many) {
+    if constexpr (use_store_contains_many && !Core::timed_entries) {
       const std::vector<key_type> keys = keys_of(calls);
       return batch_locked(keys, [&] { return this->store().contains_many(std::span<const key_type>(keys), at); });
     } else {
       const auto lookups = lookups_of(calls);
-      return each_locked(lookups, [&](const auto& k) { return this->store().contains(k, at); });
+      return each_locked(lookups, [&](const auto& k) { return this->contains_locked(k, at); });
     }
   }
 

@@ -8,6 +8,10 @@
 
 #include <concepts>
 #include <cstdint>
+#include <exception>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -19,10 +23,12 @@
 #include <cachet/detail/key_support.hpp>
 #include <cachet/detail/observers.hpp>
 #include <cachet/detail/policy_set.hpp>
+#include <cachet/detail/refresher.hpp>
 #include <cachet/detail/resolved_policies.hpp>
 #include <cachet/detail/single_flight.hpp>
 #include <cachet/detail/store_holder.hpp>
 #include <cachet/errors.hpp>
+#include <cachet/storage/common/timed_entry.hpp>
 
 namespace cachet::detail {
 
@@ -37,6 +43,9 @@ constexpr bool single_flight_sync() {
 }
 
 struct no_flights {};
+struct no_refresher {
+  void stop() noexcept {}
+};
 
 // A lock that a copy or move of the cache does not share.
 template <class Lock>
@@ -99,6 +108,10 @@ class cached_core<Fn, R(Params...), Policies...>
   static constexpr bool single_flights = single_flight_sync<sync_type>();
   using observers_type = observers<stats_type, listener_type, store_type>;
   using deadlines_type = deadlines<expiry_type, expiry_options_type, value_type>;
+  //! Entries carry their times (expiry_options): stale-on-error, refresh-ahead.
+  static constexpr bool timed_entries = types::timed_entries;
+  //! Refresh-ahead runs only where one computation per key is guaranteed.
+  static constexpr bool refreshes = timed_entries && single_flights;
   using flight_table =
       std::conditional_t<single_flights,
                          single_flight<key_type, value_type, typename types::bound_key::hasher,
@@ -139,7 +152,21 @@ class cached_core<Fn, R(Params...), Policies...>
         observers_(pick_as<family::removal_listener, listener_type>(policies...)),
         store_(types::make_storage(policies...), clock_, error_policy_) {
     if constexpr (observers_type::observes_removals) store_.record_removals(observers_type::recording);
+    if constexpr (timed_entries && !single_flights)
+      if (options().refresh_after > duration::zero())
+        throw std::invalid_argument(
+            "cachet::expiry_options: refresh_after needs a sync policy that runs one computation per key "
+            "(cachet::mutex, the default, or cachet::sharded<N>)");
   }
+
+  // The refreshes in flight write into this cache: they end first.
+  ~cached_core() { refresher_.stop(); }
+  cached_core(const cached_core&) = default;
+  cached_core(cached_core&&) = default;
+  cached_core& operator=(const cached_core&) = default;
+  cached_core& operator=(cached_core&&) = default;
+
+  const expiry_options_type& options() const noexcept { return deadlines_.options(); }
 
   // ---- f(args...): 1. the key's lookup form ----
 
@@ -149,7 +176,8 @@ class cached_core<Fn, R(Params...), Policies...>
   template <class... A>
   auto store_lookup(const A&... args) const {
     using lookup_type = decltype(key_.lookup(args...));
-    if constexpr (types::store_traits::template heterogeneous_lookup<store_type, lookup_type>)
+    // (A timed entry is renewed by a rewrite, which needs the owning key.)
+    if constexpr (types::store_traits::template heterogeneous_lookup<store_type, lookup_type> && !timed_entries)
       return key_.lookup(args...);
     else
       return key_.make(args...);
@@ -165,6 +193,13 @@ class cached_core<Fn, R(Params...), Policies...>
 
   // ---- 2. the find, under the lock ----
 
+  // What a lookup found, judged by its entry's times (expiry_options).
+  struct found_entry {
+    std::optional<value_type> fresh;  // a hit
+    std::optional<value_type> stale;  // past its time to live, within stale_if_error
+    bool refresh_due = false;         // a hit written refresh_after ago or more
+  };
+
   // A lookup of a call: counted as a hit or a miss (record_stats).
   template <class Lookup>
   std::optional<value_type> find(const Lookup& lookup, time_point now) {
@@ -175,20 +210,45 @@ class cached_core<Fn, R(Params...), Policies...>
 
   template <class Lookup>
   std::optional<value_type> find_uncounted(const Lookup& lookup, time_point now) {
-    return guarded([] { return std::optional<value_type>(); },
-                   [&]() -> std::optional<value_type> {
+    if constexpr (timed_entries) {
+      return find_entry(lookup, now).fresh;
+    } else {
+      return guarded([] { return std::optional<value_type>(); },
+                     [&]() -> std::optional<value_type> {
+                       std::optional<stored_type> stored = locked([&] { return find_locked(lookup, now); });
+                       if (!stored) return std::nullopt;
+                       if constexpr (types::keeps_objects)
+                         return stored;
+                       else
+                         return decode(*stored, lookup);
+                     });
+    }
+  }
+
+  // The same for timed entries, with the stale value and the refresh due.
+  template <class Lookup>
+  found_entry find_entry(const Lookup& lookup, time_point now)
+    requires timed_entries
+  {
+    return guarded([] { return found_entry{}; },
+                   [&] {
+                     found_entry out;
                      std::optional<stored_type> stored = locked([&] { return find_locked(lookup, now); });
-                     if (!stored) return std::nullopt;
-                     if constexpr (types::keeps_objects)
-                       return stored;
-                     else
-                       return decode(*stored, lookup);
+                     if (!stored) return out;
+                     const timed_header times = times_of(*stored, lookup);
+                     if (now < times.fresh_until) {
+                       out.fresh = decode(*stored, lookup);
+                       out.refresh_due = now >= times.refresh_at;
+                     } else {
+                       out.stale = decode(*stored, lookup);
+                     }
+                     return out;
                    });
   }
 
   // Under the lock: the stored form of a live entry, renewed if the expiry
-  // policy slides. Objects are copied out; bytes are decoded by the caller
-  // after the lock is released.
+  // policy slides (a stale timed entry is not). Objects are copied out;
+  // bytes are decoded by the caller after the lock is released.
   template <class Lookup>
   std::optional<stored_type> find_locked(const Lookup& lookup, time_point now) {
     // A sliding expiry renews in the get itself where the store can (one
@@ -205,7 +265,9 @@ class cached_core<Fn, R(Params...), Policies...>
     }();
     if (!found) return std::nullopt;
     std::optional<stored_type> out(std::in_place, std::move(*found));
-    if constexpr (renews && !renew_in_get) {
+    if constexpr (renews && timed_entries) {
+      if (now < times_of(*out, lookup).fresh_until) renew_locked(lookup, *out, now);
+    } else if constexpr (renews && !renew_in_get) {
       if constexpr (deadlines_type::renewal_needs_value) {
         if (const auto deadline = deadlines_.for_renewal(decode(*out, lookup), now))
           store().touch(lookup, now, *deadline);
@@ -219,14 +281,84 @@ class cached_core<Fn, R(Params...), Policies...>
   template <class Lookup>
   value_type decode(const stored_type& stored, const Lookup& lookup) const {
     if constexpr (types::keeps_objects) {
-      return stored;
+      return entry_value(stored);
     } else {
       try {
-        return coder_.template decode<value_type>(stored);
+        if constexpr (timed_entries) {
+          (void)times_of(stored, lookup);  // long enough to have them
+          return coder_.template decode<value_type>(std::string_view(stored).substr(timed_header_size));
+        } else {
+          return coder_.template decode<value_type>(stored);
+        }
       } catch (const invalid_data& e) {
         throw invalid_data(e.reason(), store_.name(), key_text(lookup));
       }
     }
+  }
+
+  // ---- timed entries (expiry_options) ----
+
+  // The times of a stored entry; invalid_data for bytes too short to hold them.
+  template <class Lookup>
+  timed_header times_of(const stored_type& stored, const Lookup& lookup) const
+    requires timed_entries
+  {
+    if constexpr (types::keeps_objects) {
+      return {stored.fresh_until, stored.refresh_at};
+    } else {
+      if (const auto header = timed_header::read(stored)) return *header;
+      throw invalid_data("the entry is too short to hold its times (written without cachet::expiry_options?)",
+                         store_.name(), key_text(lookup));
+    }
+  }
+
+  // The stored form of `value`, fresh until `fresh_until`, written at `at`.
+  stored_type timed_stored(const value_type& value, time_point fresh_until, time_point at) const {
+    if constexpr (!timed_entries)
+      return encode(value);
+    else if constexpr (types::keeps_objects)
+      return stored_type{value, fresh_until, deadlines_.refresh_at(at)};
+    else
+      return timed_header{fresh_until, deadlines_.refresh_at(at)}.prepend_to(coder_.encode(value));
+  }
+
+  // Under the lock: renews a fresh timed entry (touch, sliding expiry) by
+  // writing it again with its new time to live, as `entry` too; false if
+  // that is now zero (the entry is erased). The store's record of the
+  // rewrite as a replacement is dropped: the value did not change.
+  template <class Lookup>
+  bool renew_locked(const Lookup& key, stored_type& entry, time_point now)
+    requires timed_entries
+  {
+    const auto deadline = deadlines_.for_renewal(decode(entry, key), now);
+    if (!deadline) {
+      store().erase(key);
+      return false;
+    }
+    if constexpr (types::keeps_objects)
+      entry.fresh_until = *deadline;
+    else
+      timed_header{*deadline, times_of(entry, key).refresh_at}.write_over(entry);
+    if constexpr (observers_type::observes_removals) {
+      auto before = store().take_removals();
+      store().set(key_type(key), stored_type(entry), deadlines_.in_store(*deadline));
+      auto rewrite = store().take_removals();
+      std::erase_if(rewrite.entries, [&](const auto& r) {
+        return r.cause == removal_cause::replaced && typename types::bound_key::key_equal{}(r.key, key);
+      });
+      before.append(std::move(rewrite));
+      carried_removals().append(std::move(before));
+    } else {
+      store().set(key_type(key), stored_type(entry), deadlines_.in_store(*deadline));
+    }
+    return true;
+  }
+
+  // Removals taken early by renew_locked, for locked() to act on with the
+  // rest (locked sections do not nest on a thread).
+  static auto& carried_removals() {
+    thread_local typename observers_type::batch_type carried;
+    return carried;
   }
 
   // ---- 3. on a miss: the owning key, then the function, unlocked ----
@@ -267,8 +399,114 @@ class cached_core<Fn, R(Params...), Policies...>
     const time_point at = now();
     const auto deadline = deadlines_.for_write(value, at, computed, jitter_hash(key));
     if (!deadline) return;
-    stored_type stored = encode(value);
-    guarded([] {}, [&] { locked([&] { store().set(std::move(key), std::move(stored), *deadline); }); });
+    stored_type stored = timed_stored(value, *deadline, at);
+    guarded([] {}, [&] {
+      locked([&] { store().set(std::move(key), std::move(stored), deadlines_.in_store(*deadline)); });
+    });
+  }
+
+  // ---- f(args...) on timed entries (expiry_options) ----
+
+  // A hit due for a refresh starts one (refresh_after); a miss computes,
+  // and falls back on a stale value (stale_if_error) if the function throws.
+  template <class Lookup, class... A>
+  value_type call_timed(std::uint64_t looked_at, Lookup&& lookup, A&&... args)
+    requires timed_entries
+  {
+    found_entry found = find_entry(lookup, now());
+    observers_.looked_up(found.fresh.has_value());
+    if (found.fresh) {
+      if constexpr (refreshes)
+        if (found.refresh_due) refresh(lookup, args...);
+      return std::move(*found.fresh);
+    }
+    key_type key = owning_key(std::forward<Lookup>(lookup), args...);
+    return computed(key, looked_at, /*recheck=*/true, [&] {
+      std::optional<value_type> value;
+      try {
+        value.emplace(load(std::forward<A>(args)...));
+      } catch (...) {
+        if (!found.stale) throw;
+        report(std::current_exception());
+        return std::move(*found.stale);
+      }
+      write_result(key_type(key), *value);
+      return std::move(*value);
+    });
+  }
+
+  // What the refresh thread keeps of an argument: the parameter's value
+  // type, and a string_view's characters.
+  template <class P>
+  using argument_copy = std::conditional_t<
+      std::same_as<std::decay_t<P>, std::string_view>, std::string, std::decay_t<P>>;
+
+  // Starts the refresh of `key` on the refresh thread, unless a
+  // computation of it is in flight or has just refreshed it; the others
+  // keep reading the old value.
+  template <class... A>
+  void refresh(const key_type& key, const A&... args)
+    requires refreshes
+  {
+    if constexpr ((std::copy_constructible<argument_copy<Params>> && ...)) {
+      auto flight = flights_.try_claim(key);
+      if (!flight) return;
+      try {
+        // A refresh that ended after this caller read the entry wrote a
+        // young one: no second refresh. (Its flight is this one's value.)
+        const time_point at = now();
+        std::optional<stored_type> stored = guarded([] { return std::optional<stored_type>(); },
+                                                    [&] {
+                                                      return locked([&]() -> std::optional<stored_type> {
+                                                        auto found = store().get(key, at);
+                                                        if (!found) return std::nullopt;
+                                                        return stored_type(std::move(*found));
+                                                      });
+                                                    });
+        if (stored) {
+          const timed_header times = times_of(*stored, key);
+          if (at < times.fresh_until && at < times.refresh_at) {
+            flight_table::publish(*flight, decode(*stored, key));
+            flights_.retire(key);
+            return;
+          }
+        }
+      } catch (...) {
+        flight_table::publish(*flight, std::current_exception());
+        flights_.retire(key);
+        report_quietly(std::current_exception());  // the hit still answers
+        return;
+      }
+      std::tuple<argument_copy<Params>...> copies(args...);
+      refresher_.submit([this, key, flight = std::move(flight), copies = std::move(copies)](bool run) mutable {
+        try {
+          if (!run) throw std::runtime_error("cachet: a refresh was cancelled by the cache's destruction");
+          value_type value = std::apply([&](auto&... a) { return load(a...); }, copies);
+          flight_table::publish(*flight, value);
+          try {
+            write_result(key_type(key), value);
+          } catch (...) {
+            report_quietly(std::current_exception());
+          }
+        } catch (...) {
+          flight_table::publish(*flight, std::current_exception());
+          if (run) report_quietly(std::current_exception());
+        }
+        flights_.retire(key);
+      });
+    }
+  }
+
+  // Hands an exception kept from the callers to expiry_options::on_error.
+  void report(std::exception_ptr error) const {
+    if constexpr (requires { static_cast<bool>(options().on_error); options().on_error(error); })
+      if (options().on_error) options().on_error(std::move(error));
+  }
+  void report_quietly(std::exception_ptr error) const noexcept {
+    try {
+      report(std::move(error));
+    } catch (...) {  // on the refresh thread, nobody to tell
+    }
   }
 
   // What spreads a key's jitter (expiry_options::jitter): its hash.
@@ -307,7 +545,7 @@ class cached_core<Fn, R(Params...), Policies...>
       {
         held g(lock());
         access();
-        removed = store().take_removals();
+        removed = taken_removals();
       }
       observe(std::move(removed));
     } else {
@@ -322,7 +560,7 @@ class cached_core<Fn, R(Params...), Policies...>
           else
             return access();
         }();
-        removed = store().take_removals();
+        removed = taken_removals();
         return r;
       }();
       observe(std::move(removed));
@@ -333,14 +571,27 @@ class cached_core<Fn, R(Params...), Policies...>
     }
   }
 
+  // Under the lock: the removals the store recorded, with any renew_locked took.
+  auto taken_removals() {
+    auto removed = store().take_removals();
+    if constexpr (timed_entries) {
+      auto& carried = carried_removals();
+      if (!carried.empty()) {
+        carried.append(std::move(removed));
+        removed = std::exchange(carried, {});
+      }
+    }
+    return removed;
+  }
+
   void observe(typename observers_type::batch_type&& removed) {
     if (removed.empty()) return;
     observers_.removed(std::move(removed), [&](const stored_type& stored) -> std::optional<value_type> {
       if constexpr (types::keeps_objects) {
-        return stored;
+        return entry_value(stored);
       } else {
         try {
-          return coder_.template decode<value_type>(stored);
+          return decode(stored, std::string_view("(removed)"));
         } catch (const invalid_data&) {
           return std::nullopt;  // a listener hears of values only
         }
@@ -378,6 +629,25 @@ class cached_core<Fn, R(Params...), Policies...>
       return describe_key(lookup);
   }
 
+  // ---- contains ----
+
+  // Under the lock: whether a fresh entry exists; not a use for recency
+  // (a timed entry is read where the store can peek).
+  template <class Lookup>
+  bool contains_locked(const Lookup& lookup, time_point at) {
+    if constexpr (timed_entries) {
+      if constexpr (requires(const store_type& s) { s.peek(lookup, at); }) {
+        const auto seen = std::as_const(store()).peek(lookup, at);
+        if (seen.value != nullptr) return at < times_of(*seen.value, lookup).fresh_until;
+        if (!seen.needs_write) return false;  // no entry
+      }
+      const auto found = store().get(lookup, at);
+      return found && at < times_of(*found, lookup).fresh_until;
+    } else {
+      return store().contains(lookup, at);
+    }
+  }
+
   // ---- touch ----
 
   template <class Lookup>
@@ -388,7 +658,12 @@ class cached_core<Fn, R(Params...), Policies...>
 
   template <class Lookup>
   bool touch_locked(const Lookup& lookup, time_point at) {
-    if constexpr (!deadlines_type::renewal_needs_value) {
+    if constexpr (timed_entries) {  // a stale entry is not renewed
+      auto found = store().get(lookup, at);
+      if (!found) return false;
+      stored_type entry(std::move(*found));
+      return at < times_of(entry, lookup).fresh_until && renew_locked(lookup, entry, at);
+    } else if constexpr (!deadlines_type::renewal_needs_value) {
       return store().touch(lookup, at, deadlines_.for_renewal(at));
     } else {  // the deadline depends on the value
       auto found = store().get(lookup, at);
@@ -402,6 +677,8 @@ class cached_core<Fn, R(Params...), Policies...>
     }
   }
 
+  // First: a copy or move waits for the source's refreshes before the rest is copied.
+  [[no_unique_address]] std::conditional_t<refreshes, refresher, no_refresher> refresher_;
   [[no_unique_address]] Fn fn_;
   [[no_unique_address]] bound_key key_;
   [[no_unique_address]] coder_type coder_;

@@ -93,6 +93,25 @@ class deadlines {
 
  public:
   const Expiry& expiry() const noexcept { return expiry_; }
+  const Options& options() const noexcept { return options_; }
+
+  //! Where the store's deadline goes for an entry fresh until `fresh_until`:
+  //! stale_if_error later.
+  time_point in_store(time_point fresh_until) const {
+    if constexpr (options_given)
+      return options_.stale_if_error > duration::zero() ? add_saturating(fresh_until, options_.stale_if_error)
+                                                         : fresh_until;
+    else
+      return fresh_until;
+  }
+
+  //! When an entry written at `now` is due for a refresh.
+  time_point refresh_at(time_point now) const {
+    if constexpr (options_given)
+      return options_.refresh_after > duration::zero() ? add_saturating(now, options_.refresh_after) : no_deadline;
+    else
+      return no_deadline;
+  }
 };
 
 }  // namespace cachet::detail

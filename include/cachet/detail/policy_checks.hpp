@@ -354,6 +354,8 @@ template <class Options>
 concept usable_expiry_options = std::copy_constructible<Options> && requires(const Options& o) {
   { o.negative_ttl } -> std::convertible_to<duration>;
   { o.jitter } -> std::convertible_to<double>;
+  { o.stale_if_error } -> std::convertible_to<duration>;
+  { o.refresh_after } -> std::convertible_to<duration>;
   o.validate();
 };
 
@@ -361,7 +363,8 @@ template <class Options>
 struct expiry_options_check {
   static_assert(usable_expiry_options<Options>,
                 "cachet::memoize: this expiry-options policy (see Options) is not usable. Expected: copyable, "
-                "with `duration negative_ttl`, `double jitter` and `void validate() const` (see "
+                "with `duration negative_ttl`, `double jitter`, `duration stale_if_error`, `duration refresh_after` and "
+                "`void validate() const` (see "
                 "<cachet/expiry_options.hpp>: cachet::expiry_options)");
   static constexpr bool reported = true;
 };

@@ -30,6 +30,7 @@
 #include <cachet/removal_listener.hpp>
 #include <cachet/stats.hpp>
 #include <cachet/storage.hpp>
+#include <cachet/storage/common/timed_entry.hpp>
 #include <cachet/sync.hpp>
 #include <cachet/sync/mutex.hpp>
 #include <cachet/weigher.hpp>
@@ -262,8 +263,13 @@ struct resolved_policies<PoliciesOk, R, void(Params...), Policies...> : function
                                            named_listener, no_removal_listener>;
 
   // ---- the store ----
-  //! What the storage keeps per entry: the value itself, or its bytes.
-  using stored_type = std::conditional_t<keeps_objects, value_type, std::string>;
+  //! Whether entries are stored with the times expiry_options judges them
+  //! by (cachet::timed_entry; a 16-byte header on byte stores).
+  static constexpr bool timed_entries = !std::same_as<expiry_options_type, no_expiry_options>;
+  //! What the storage keeps per entry: the value itself (timed), or its bytes.
+  using stored_type = std::conditional_t<keeps_objects,
+                                         std::conditional_t<timed_entries, timed_entry<value_type>, value_type>,
+                                         std::string>;
   using spec = entry_spec<key_type, stored_type, typename bound_key::hasher, typename bound_key::key_equal,
                           keeps_deadlines>;
   static constexpr bool storage_ok = storage_named && usable_storage<named_storage, spec>;
@@ -341,6 +347,7 @@ struct resolved_policies<false, R, void(Params...), Policies...> : function_type
   using error_policy_type = propagate_errors;
   using stats_type = no_stats;
   using listener_type = no_removal_listener;
+  static constexpr bool timed_entries = false;
   using stored_type = std::string;
   using spec = entry_spec<key_type, stored_type, string_hash, std::equal_to<>, false>;
   using store_type = null_store<spec>;

@@ -128,6 +128,16 @@ class single_flight {
     f.set_done([&](flight& d) { d.error = std::move(error); });
   }
 
+  //! Claims `key` if no computation of it is in flight (refresh-ahead:
+  //! then this caller publish()es and retire()s it), else returns null.
+  flight_ptr try_claim(const Key& key) {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (flights_.contains(key)) return nullptr;
+    auto led = std::make_shared<flight>();
+    flights_.emplace(key, led);
+    return led;
+  }
+
   //! Forgets a led, published flight: the batch has stored its value.
   void retire(const Key& key) {
     std::lock_guard<std::mutex> g(mutex_);

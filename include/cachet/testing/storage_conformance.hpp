@@ -9,10 +9,11 @@
 //     cachet::testing::require_storage_conformance(my_storage{});  // throws conformance_error
 //
 // Each law makes fresh caches through the *fixture*, drives them on a
-// cachet::manual_clock (the kit never sleeps) and records every check that
-// does not hold as a conformance_failure: the law's id, the check as written
-// in the kit's source, the values seen and the line. A law whose code throws
-// where no exception is expected fails that check and goes on.
+// cachet::manual_clock (the kit sleeps only to wait for a refresh thread)
+// and records every check that does not hold as a conformance_failure: the
+// law's id, the check as written in the kit's source, the values seen and
+// the line. A law whose code throws where no exception is expected fails
+// that check and goes on.
 //
 // Include this header only; its parts, under <cachet/testing/conformance/>:
 // report.hpp (the report types and the checker), fixtures.hpp (the fixture
@@ -92,6 +93,13 @@
 //                      passes through unchanged, an old entry stays
 //   recursion.mutex, recursion.unsynchronized
 //                      a function calling itself through its wrapper
+//   options.stale_if_error, options.refresh_after
+//                      cachet::expiry_options: entries stored with their
+//                      times come back with them; an expired entry answers
+//                      a computation that throws within the grace period;
+//                      a hit on an old entry returns it and one refresh
+//                      replaces it (the one law that waits, up to 10 s of
+//                      real time, for the refresh thread's write)
 #pragma once
 
 #include <type_traits>

@@ -33,6 +33,7 @@
 
 #include <cachet/storage/common/deadline_slot.hpp>
 #include <cachet/storage/common/peeked.hpp>
+#include <cachet/storage/common/timed_entry.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage.hpp>
 #include <cachet/storage/lru.hpp>
@@ -340,7 +341,7 @@ class lru_store {
   // not kept (nor is an older value of its key); then the least recently
   // used entries go until the total fits.
   void set_weighed(key_type&& key, value_type&& value, time_point deadline) {
-    const std::size_t weight = weigher_(key, value);
+    const std::size_t weight = weigher_(key, entry_value(value));  // a timed entry weighs its value
     const auto it = index_.find(key);
     if (weight > max_weight_) {
       if (it != index_.end()) remove(it, removal_cause::replaced);

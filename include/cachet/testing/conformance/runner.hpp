@@ -16,6 +16,7 @@
 
 #include <cachet/cachet.hpp>
 #include <cachet/testing/conformance/fixtures.hpp>
+#include <cachet/testing/conformance/option_laws.hpp>
 #include <cachet/testing/conformance/report.hpp>
 #include <cachet/testing/conformance/store_laws.hpp>
 #include <cachet/testing/conformance/wrapper_laws.hpp>
@@ -100,6 +101,8 @@ class runner {
     run("throwing", &throwing_function<F>);
     run("recursion.mutex", &recursion<F, cachet::mutex>);
     run("recursion.unsynchronized", &recursion<F, cachet::unsynchronized>);
+    run("options.stale_if_error", &stale_if_error_law<F>);
+    run("options.refresh_after", &refresh_after_law<F>);
   }
 
  private:
