@@ -96,3 +96,21 @@ TEST_CASE("warm start accepts a storage policy as the target", "[warm_start]") {
   f(1);
   CHECK(cachet::save_entries(f, cachet::dict{}, "one") == 1);
 }
+
+TEST_CASE("warm start keeps the times of stale-on-error entries", "[warm_start][expiry_options]") {
+  cachet::manual_clock clock;
+  const auto options = cachet::expiry_options{.stale_if_error = 1min};
+  auto f = cachet::memoize(twice, cachet::lru{.capacity = 10}, cachet::expire_after_write{10s}, clock, options);
+  f(1);
+  clock.advance(5s);
+  f(2);
+  byte_dict target{cachet::dict{}};
+  REQUIRE(cachet::save_entries(f, target, "timed", {.now = clock.now()}) == 2);
+
+  auto g = cachet::memoize(twice, cachet::lru{.capacity = 10}, cachet::expire_after_write{10s}, clock, options);
+  REQUIRE(cachet::load_entries(g, target, "timed", {.now = clock.now()}) == 2);
+  clock.advance(6s);  // 1 is stale (written at 0 s), 2 is fresh (5 s)
+  CHECK_FALSE(g.contains(1));
+  CHECK(g.get(2) == 4);
+  CHECK(g.storage().size() == 2u);  // the stale entry is kept for its grace period
+}
