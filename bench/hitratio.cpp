@@ -1,15 +1,23 @@
 // bench/hitratio.cpp: hit ratios of eviction policies on access traces.
 //
 // Replays each trace against, at several capacities:
-//   lru    cachet::lru itself (memoize of a function that counts its calls:
-//          every call is a miss);
-//   fifo   first in, first out: a reference line;
-//   opt    the clairvoyant optimum (Belady's MIN, which may also decline to
-//          store a key used later than everything it holds): the ceiling;
+//   lru       cachet::lru itself (memoize of a function that counts its calls:
+//             every call is a miss);
+//   sieve, s3fifo, w_tinylfu
+//             cachet's other bounded storages, where their headers exist
+//             (cachet_policies() below: one line each);
+//   fifo      first in, first out: a reference line;
+//   caffeine  Caffeine, the Java cache (W-TinyLFU), through its plain cache
+//             API: bench/baselines/caffeine/CaffeineHitRatio.java, run once
+//             per trace in one JVM, on the same keys (written to a temp file);
+//   opt       the clairvoyant optimum (Belady's MIN, which may also decline to
+//             store a key used later than everything it holds): the ceiling;
 // and prints the unbounded hit ratio (cachet::dict: only first accesses
 // miss). Every run also replays each trace through a plain exact LRU
 // (std::list + std::unordered_map) next to cachet::lru, access by access,
 // and exits 1 at the first access where the two disagree about a hit.
+// Per trace, a summary line sets the best cachet policy against the better
+// of lru and caffeine, and against opt.
 //
 // Traces: seeded synthetic ones (Zipf with alpha 0.6, 0.8, 1.0, 1.2; a loop;
 // Zipf mixed with one-off scans) and trace files: sequences of big-endian
@@ -17,7 +25,13 @@
 // With no file named, the cache2k traces are read from ../shared/traces
 // beside the source tree, if it is there (--quick: the two small ones).
 //
-// Usage: hitratio [--quick] [--no-synthetic] [--csv FILE] [--traces DIR] [TRACE_FILE...]
+// Caffeine runs when the build found a JDK and caffeine.jar
+// (bench/CMakeLists.txt); otherwise hitratio prints "caffeine: not run: ..."
+// and leaves the column out, or, with --require-caffeine, exits 1.
+//
+// Usage: hitratio [--quick] [--no-synthetic] [--require-caffeine] [--csv FILE]
+//                 [--traces DIR] [--capacity N]... [TRACE_FILE...]
+// --capacity (repeatable) replaces the capacities derived from each trace.
 // Prints a table per trace (markdown) and writes FILE as CSV
 // (trace,accesses,distinct,capacity,policy,hit_ratio).
 #include <algorithm>
@@ -32,7 +46,9 @@
 #include <iostream>
 #include <list>
 #include <map>
+#include <optional>
 #include <queue>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -44,6 +60,22 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include "bench_common.hpp"
+#include "hitratio_traces.hpp"
+#include "baselines/caffeine/run_caffeine.hpp"
+
+// cachet's storages beside lru, as they land: hitratio builds without them.
+#if __has_include(<cachet/storage/sieve.hpp>)
+#include <cachet/storage/sieve.hpp>
+#define CACHET_HITRATIO_SIEVE 1
+#endif
+#if __has_include(<cachet/storage/s3fifo.hpp>)
+#include <cachet/storage/s3fifo.hpp>
+#define CACHET_HITRATIO_S3FIFO 1
+#endif
+#if __has_include(<cachet/storage/w_tinylfu.hpp>)
+#include <cachet/storage/w_tinylfu.hpp>
+#define CACHET_HITRATIO_W_TINYLFU 1
+#endif
 
 #ifndef CACHET_SOURCE_DIR
 #define CACHET_SOURCE_DIR "."
@@ -51,99 +83,14 @@
 
 namespace {
 
-using key_t = std::uint32_t;
-
-struct trace {
-  std::string name;
-  std::vector<key_t> keys;
-  std::size_t distinct = 0;
-  std::size_t capacity_base = 0;  // capacities are fractions of it
-};
-
-std::size_t count_distinct(const std::vector<key_t>& keys) {
-  boost::unordered_flat_set<key_t> seen;
-  for (key_t k : keys) seen.insert(k);
-  return seen.size();
-}
-
-// ---------------------------------------------------------------- traces
-
-trace zipf_trace(double alpha, std::size_t universe, std::size_t length) {
-  trace t;
-  char name[32];
-  std::snprintf(name, sizeof name, "zipf-%.1f", alpha);
-  t.name = name;
-  t.keys = bench::id_stream(universe, bench::dist::zipf, length, alpha);
-  t.distinct = count_distinct(t.keys);
-  t.capacity_base = t.distinct;
-  return t;
-}
-
-// Keys 0 .. n-1 in order, over and over.
-trace loop_trace(std::size_t n, std::size_t length) {
-  trace t;
-  t.name = "loop-" + std::to_string(n / 1000) + "k";
-  t.keys.resize(length);
-  for (std::size_t i = 0; i < length; ++i) t.keys[i] = static_cast<key_t>(i % n);
-  t.distinct = n;
-  t.capacity_base = n;
-  return t;
-}
-
-// Zipf(0.9) accesses over `universe` keys; after every `every` of them, a
-// scan of `scan` keys that are never seen again (as a batch job would do).
-// Capacities are fractions of the Zipf universe.
-trace zipf_scan_trace(std::size_t universe, std::size_t length, std::size_t every, std::size_t scan) {
-  trace t;
-  t.name = "zipf-0.9+scans";
-  const auto zipf = bench::id_stream(universe, bench::dist::zipf, length, 0.9);
-  key_t fresh = static_cast<key_t>(universe);
-  for (std::size_t i = 0; i < zipf.size(); ++i) {
-    t.keys.push_back(zipf[i]);
-    if ((i + 1) % every == 0)
-      for (std::size_t j = 0; j < scan; ++j) t.keys.push_back(fresh++);
-  }
-  t.distinct = count_distinct(t.keys);
-  t.capacity_base = universe;
-  return t;
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Reads big-endian u32 keys from `path` (through xz -dc for .xz). Empty
-// optional-like: ok=false on failure.
-bool read_trace(const std::string& path, trace& t) {
-  const bool xz = path.size() > 3 && path.compare(path.size() - 3, 3, ".xz") == 0;
-  FILE* in = xz ? popen(("xz -dc -- " + shell_quote(path)).c_str(), "r") : std::fopen(path.c_str(), "rb");
-  if (!in) return false;
-  std::vector<unsigned char> buffer(1 << 16);
-  std::size_t carry = 0;
-  for (;;) {
-    const std::size_t got = std::fread(buffer.data() + carry, 1, buffer.size() - carry, in);
-    if (got == 0) break;
-    const std::size_t have = carry + got;
-    const std::size_t whole = have / 4 * 4;
-    for (std::size_t i = 0; i < whole; i += 4)
-      t.keys.push_back(key_t{buffer[i]} << 24 | key_t{buffer[i + 1]} << 16 | key_t{buffer[i + 2]} << 8 | buffer[i + 3]);
-    carry = have - whole;
-    std::copy(buffer.begin() + static_cast<std::ptrdiff_t>(whole), buffer.begin() + static_cast<std::ptrdiff_t>(have),
-              buffer.begin());
-  }
-  const bool failed = std::ferror(in) != 0;
-  const int status = xz ? pclose(in) : std::fclose(in);
-  if (failed || status != 0 || carry != 0 || t.keys.empty()) return false;
-  std::string name = std::filesystem::path(path).filename().string();
-  for (const char* suffix : {".xz", ".trace"})
-    if (name.size() > std::strlen(suffix) && name.ends_with(suffix)) name.resize(name.size() - std::strlen(suffix));
-  t.name = name;
-  t.distinct = count_distinct(t.keys);
-  t.capacity_base = t.distinct;
-  return true;
-}
+using hitratio::caffeine_unavailable;
+using hitratio::key_t;  // (not POSIX's key_t)
+using hitratio::loop_trace;
+using hitratio::read_trace;
+using hitratio::run_caffeine;
+using hitratio::trace;
+using hitratio::zipf_scan_trace;
+using hitratio::zipf_trace;
 
 // ---------------------------------------------------------------- policies
 
@@ -188,6 +135,48 @@ std::size_t run_lru_checked(const std::vector<key_t>& keys, std::size_t capacity
   }
   if (cache.storage().size() != where.size()) mismatch = keys.size() - 1;
   return hits;
+}
+
+// Hits of `storage` on `keys`, through memoize as a user would cache: the
+// memoized function counts its calls, and every call is a miss.
+template <class Storage>
+std::size_t replay_memoized(const std::vector<key_t>& keys, Storage storage) {
+  std::size_t calls = 0;
+  auto cache = cachet::memoize(
+      [&calls](key_t k) {
+        ++calls;
+        return k;
+      },
+      std::move(storage), cachet::unsynchronized{});
+  for (const key_t k : keys) (void)cache(k);
+  return keys.size() - calls;
+}
+
+struct cachet_policy {
+  std::string name;
+  std::function<std::size_t(const std::vector<key_t>& keys, std::size_t capacity)> hits;
+};
+
+// cachet's bounded storages besides lru (which run_lru_checked replays):
+// a new one is one line here.
+std::vector<cachet_policy> cachet_policies() {
+  std::vector<cachet_policy> out;
+#ifdef CACHET_HITRATIO_SIEVE
+  out.push_back({"sieve", [](const auto& keys, std::size_t c) {
+                    return replay_memoized(keys, cachet::sieve{.capacity = c});
+                  }});
+#endif
+#ifdef CACHET_HITRATIO_S3FIFO
+  out.push_back({"s3fifo", [](const auto& keys, std::size_t c) {
+                    return replay_memoized(keys, cachet::s3fifo{.capacity = c});
+                  }});
+#endif
+#ifdef CACHET_HITRATIO_W_TINYLFU
+  out.push_back({"w_tinylfu", [](const auto& keys, std::size_t c) {
+                    return replay_memoized(keys, cachet::w_tinylfu{.capacity = c});
+                  }});
+#endif
+  return out;
 }
 
 std::size_t run_fifo(const std::vector<key_t>& keys, std::size_t capacity) {
@@ -270,23 +259,45 @@ std::vector<std::size_t> capacities_for(const trace& t) {
   return out;
 }
 
-struct result {
-  std::size_t capacity;
-  std::size_t lru = 0, fifo = 0, opt = 0;
-  std::size_t mismatch = 0;
+// ---------------------------------------------------------------- runs
+
+// One column of a trace's table: a policy's hit ratio at each capacity.
+struct policy_ratios {
+  std::string name;
+  bool is_cachet = false;
+  std::vector<double> by_capacity;
 };
 
-// Runs every (policy, capacity) job of one trace on all cores.
-std::vector<result> simulate(const trace& t) {
-  const auto caps = capacities_for(t);
-  std::vector<result> results(caps.size());
+struct trace_results {
+  std::vector<std::size_t> capacities;
+  std::vector<policy_ratios> policies;  // table order: cachet's, fifo, caffeine, opt
+  std::vector<std::size_t> lru_mismatch;  // per capacity; keys.size() when lru agrees with the model
+  std::string caffeine_error;  // empty when caffeine ran
+  const std::vector<double>* find(std::string_view name) const {
+    for (const auto& p : policies)
+      if (p.name == name) return &p.by_capacity;
+    return nullptr;
+  }
+};
+
+// Runs every (policy, capacity) job of one trace on all cores; the JVM
+// replaying Caffeine is one of the jobs.
+trace_results simulate(const trace& t, const std::vector<std::size_t>& caps, bool with_caffeine) {
+  const auto extra = cachet_policies();
   const auto next = next_uses(t.keys);
+  std::vector<std::vector<std::size_t>> hits(3 + extra.size(), std::vector<std::size_t>(caps.size()));
+  enum : std::size_t { lru, fifo, opt, first_extra };
+  std::vector<std::size_t> mismatch(caps.size());
+  std::optional<std::vector<double>> caffeine;
+  std::string caffeine_error;
   std::vector<std::function<void()>> jobs;
+  if (with_caffeine) jobs.emplace_back([&] { caffeine = run_caffeine(t, caps, caffeine_error); });
   for (std::size_t c = 0; c < caps.size(); ++c) {
-    results[c].capacity = caps[c];
-    jobs.emplace_back([&, c] { results[c].lru = run_lru_checked(t.keys, caps[c], results[c].mismatch); });
-    jobs.emplace_back([&, c] { results[c].fifo = run_fifo(t.keys, caps[c]); });
-    jobs.emplace_back([&, c] { results[c].opt = run_opt(t.keys, next, caps[c]); });
+    jobs.emplace_back([&, c] { hits[lru][c] = run_lru_checked(t.keys, caps[c], mismatch[c]); });
+    jobs.emplace_back([&, c] { hits[fifo][c] = run_fifo(t.keys, caps[c]); });
+    jobs.emplace_back([&, c] { hits[opt][c] = run_opt(t.keys, next, caps[c]); });
+    for (std::size_t p = 0; p < extra.size(); ++p)
+      jobs.emplace_back([&, c, p] { hits[first_extra + p][c] = extra[p].hits(t.keys, caps[c]); });
   }
   std::atomic<std::size_t> taken{0};
   std::vector<std::thread> workers;
@@ -296,7 +307,51 @@ std::vector<result> simulate(const trace& t) {
       for (std::size_t j; (j = taken++) < jobs.size();) jobs[j]();
     });
   for (auto& w : workers) w.join();
-  return results;
+
+  const double accesses = static_cast<double>(t.keys.size());
+  const auto ratios = [&](const std::vector<std::size_t>& h) {
+    std::vector<double> out;
+    for (const std::size_t x : h) out.push_back(static_cast<double>(x) / accesses);
+    return out;
+  };
+  trace_results r;
+  r.capacities = caps;
+  r.lru_mismatch = mismatch;
+  r.policies.push_back({"lru", true, ratios(hits[lru])});
+  for (std::size_t p = 0; p < extra.size(); ++p)
+    r.policies.push_back({extra[p].name, true, ratios(hits[first_extra + p])});
+  r.policies.push_back({"fifo", false, ratios(hits[fifo])});
+  if (caffeine) r.policies.push_back({"caffeine", false, *caffeine});
+  r.policies.push_back({"opt", false, ratios(hits[opt])});
+  r.caffeine_error = with_caffeine ? caffeine_error : "";
+  return r;
+}
+
+double mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (const double x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+
+// The best cachet policy (highest mean over the capacities) against the
+// better of lru and caffeine at each capacity, and against opt.
+void print_summary(const trace_results& r) {
+  const policy_ratios* best = nullptr;
+  for (const auto& p : r.policies)
+    if (p.is_cachet && (!best || mean(p.by_capacity) > mean(best->by_capacity))) best = &p;
+  const auto* lru = r.find("lru");
+  const auto* caffeine = r.find("caffeine");
+  std::vector<double> baseline = *lru;
+  if (caffeine)
+    for (std::size_t c = 0; c < baseline.size(); ++c) baseline[c] = std::max(baseline[c], (*caffeine)[c]);
+  std::size_t wins = 0;
+  for (std::size_t c = 0; c < baseline.size(); ++c) wins += best->by_capacity[c] > baseline[c];
+  const double best_mean = mean(best->by_capacity);
+  std::printf("\nSummary (means over the capacities): best cachet policy %s %.2f%%; max(lru%s) %.2f%% "
+              "(%+.2f points; ahead at %zu of %zu capacities); opt %.2f%% (%.2f points above %s)\n",
+              best->name.c_str(), 100 * best_mean, caffeine ? ", caffeine" : "", 100 * mean(baseline),
+              100 * (best_mean - mean(baseline)), wins, baseline.size(), 100 * mean(*r.find("opt")),
+              100 * (mean(*r.find("opt")) - best_mean), best->name.c_str());
 }
 
 }  // namespace
@@ -304,24 +359,39 @@ std::vector<result> simulate(const trace& t) {
 int main(int argc, char** argv) {
   bool quick = false;
   bool synthetic = true;
+  bool require_caffeine = false;
   std::string csv_path;
   std::string traces_dir = std::string(CACHET_SOURCE_DIR) + "/../shared/traces";
   std::vector<std::string> files;
+  std::vector<std::size_t> fixed_capacities;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--quick") {
       quick = true;
     } else if (a == "--no-synthetic") {
       synthetic = false;
+    } else if (a == "--require-caffeine") {
+      require_caffeine = true;
     } else if (a == "--csv" && i + 1 < argc) {
       csv_path = argv[++i];
     } else if (a == "--traces" && i + 1 < argc) {
       traces_dir = argv[++i];
+    } else if (a == "--capacity" && i + 1 < argc && std::atoll(argv[i + 1]) >= 2) {
+      fixed_capacities.push_back(static_cast<std::size_t>(std::atoll(argv[++i])));
     } else if (a.starts_with("-")) {
-      std::cerr << "usage: hitratio [--quick] [--no-synthetic] [--csv FILE] [--traces DIR] [TRACE_FILE...]\n";
+      std::cerr << "usage: hitratio [--quick] [--no-synthetic] [--require-caffeine] [--csv FILE] [--traces DIR]\n"
+                   "                [--capacity N (at least 2)]... [TRACE_FILE...]\n";
       return 2;
     } else {
       files.emplace_back(a);
+    }
+  }
+  const auto caffeine_missing = caffeine_unavailable();
+  if (caffeine_missing) {
+    std::printf("caffeine: not run: %s\n", caffeine_missing->c_str());
+    if (require_caffeine) {
+      std::cerr << "hitratio: --require-caffeine: caffeine cannot run: " << *caffeine_missing << '\n';
+      return 1;
     }
   }
   if (files.empty()) {
@@ -362,28 +432,38 @@ int main(int argc, char** argv) {
   bool uses_cache2k = false;
   for (const trace& t : traces) {
     uses_cache2k |= t.name.starts_with("cache2k-");
-    const auto results = simulate(t);
+    const auto r = simulate(t, fixed_capacities.empty() ? capacities_for(t) : fixed_capacities, !caffeine_missing);
     const double n = static_cast<double>(t.keys.size());
     const double unbounded = 1.0 - static_cast<double>(t.distinct) / n;
     std::printf("\n%s: %zu accesses, %zu distinct keys; unbounded (dict) hit ratio %.2f%%\n\n", t.name.c_str(),
                 t.keys.size(), t.distinct, 100 * unbounded);
-    std::printf("| capacity | lru | fifo | opt (clairvoyant) | lru checked |\n| ---: | ---: | ---: | ---: | --- |\n");
-    for (const result& r : results) {
-      const bool agrees = r.mismatch == t.keys.size();
-      std::printf("| %zu | %.2f%% | %.2f%% | %.2f%% | %s |\n", r.capacity, 100 * static_cast<double>(r.lru) / n,
-                  100 * static_cast<double>(r.fifo) / n, 100 * static_cast<double>(r.opt) / n,
-                  agrees ? "= exact LRU" : "MISMATCH");
+    if (!r.caffeine_error.empty()) {
+      std::printf("caffeine: not run: %s\n\n", r.caffeine_error.c_str());
+      std::cerr << "hitratio: " << t.name << ": caffeine: " << r.caffeine_error << '\n';
+      if (require_caffeine) ok = false;
+    }
+    std::printf("| capacity |");
+    for (const auto& p : r.policies) std::printf(" %s |", p.name == "opt" ? "opt (clairvoyant)" : p.name.c_str());
+    std::printf(" lru checked |\n| ---: |");
+    for (std::size_t p = 0; p < r.policies.size(); ++p) std::printf(" ---: |");
+    std::printf(" --- |\n");
+    for (std::size_t c = 0; c < r.capacities.size(); ++c) {
+      const bool agrees = r.lru_mismatch[c] == t.keys.size();
+      std::printf("| %zu |", r.capacities[c]);
+      for (const auto& p : r.policies) std::printf(" %.2f%% |", 100 * p.by_capacity[c]);
+      std::printf(" %s |\n", agrees ? "= exact LRU" : "MISMATCH");
       if (!agrees) {
         std::fprintf(stderr, "hitratio: %s at capacity %zu: cachet::lru and the exact LRU model disagree at access %zu\n",
-                     t.name.c_str(), r.capacity, r.mismatch);
+                     t.name.c_str(), r.capacities[c], r.lru_mismatch[c]);
         ok = false;
       }
-      if (csv) {
-        for (const auto& [policy, hits] : {std::pair<const char*, std::size_t>{"lru", r.lru}, {"fifo", r.fifo}, {"opt", r.opt}})
-          csv << t.name << ',' << t.keys.size() << ',' << t.distinct << ',' << r.capacity << ',' << policy << ','
-              << static_cast<double>(hits) / n << '\n';
-      }
+      if (csv)
+        for (const auto& p : r.policies)
+          csv << t.name << ',' << t.keys.size() << ',' << t.distinct << ',' << r.capacities[c] << ',' << p.name << ','
+              << p.by_capacity[c] << '\n';
     }
+    print_summary(r);
+    std::fflush(stdout);
     if (csv)
       csv << t.name << ',' << t.keys.size() << ',' << t.distinct << ",0,unbounded," << unbounded << '\n';
   }
