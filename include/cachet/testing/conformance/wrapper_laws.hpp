@@ -287,7 +287,7 @@ void expire_after_access_law(session<F>& ctx, checker& chk) {
 
   f.set(7, 2);
   ctx.clock.advance(9s);
-  CACHET_CONFORMANCE_CHECK_(f.get_many(std::vector<int>{2}) == std::vector<opt<int>>{7});  // bulk hits renew
+  CACHET_CONFORMANCE_CHECK_(f.get_many(std::vector<int>{2}) == std::vector<opt<int>>{opt<int>(7)});  // bulk hits renew
   ctx.clock.advance(9s);
   CACHET_CONFORMANCE_CHECK_(f.touch_many(std::vector<int>{2, 3}) == std::vector<bool>{true, false});
   ctx.clock.advance(9s);
