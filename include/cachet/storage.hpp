@@ -62,7 +62,7 @@
 // a store may keep none. <cachet/testing/storage_conformance.hpp> checks
 // these laws on any storage.
 //
-// Models: lru, dict (memory); sqlite, files (disk); redis, redis_hash,
+// Models: lru, s3fifo, dict (memory); sqlite, files (disk); redis, redis_hash,
 // memcached (servers).
 #pragma once
 

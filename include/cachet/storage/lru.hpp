@@ -3,10 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
-#include <string>
 
 #include <cachet/storage.hpp>
+#include <cachet/storage/common/shard_split.hpp>
 
 namespace cachet {
 
@@ -51,14 +50,9 @@ struct lru {
   //! own.
   //! PRECONDITION: index < count <= capacity (else std::invalid_argument).
   lru shard(std::size_t index, std::size_t count) const {
-    if (count == 0 || index >= count)
-      throw std::invalid_argument("cachet::lru: shard " + std::to_string(index) + " of " + std::to_string(count) +
-                                  " does not exist");
-    if (capacity < count)
-      throw std::invalid_argument("cachet::lru: capacity " + std::to_string(capacity) + " is less than the " +
-                                  std::to_string(count) + " shards it is split into (each needs at least 1)");
-    const auto part = [&](std::size_t total) { return total / count + (index < total % count ? 1 : 0); };
-    return lru{.capacity = part(capacity), .max_weight = part(max_weight)};
+    detail::check_shard("lru", capacity, index, count);
+    return lru{.capacity = detail::shard_part(capacity, index, count),
+               .max_weight = detail::shard_part(max_weight, index, count)};
   }
 };
 

@@ -29,9 +29,9 @@
 #include <utility>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/node_index.hpp>
 #include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/timed_entry.hpp>
 #include <cachet/storage/common/removal_log.hpp>
@@ -64,41 +64,9 @@ class lru_store {
     [[no_unique_address]] weight_type weight{};
   };
 
-  struct slot {
-    index_t index;
-  };
-
-  struct slot_hash {
-    using is_transparent = void;
-    const std::vector<node>* nodes;
-    [[no_unique_address]] typename Spec::hasher hash;
-    std::size_t operator()(slot s) const { return hash((*nodes)[s.index].key); }
-    template <class K>
-      requires(!std::same_as<K, slot>)
-    std::size_t operator()(const K& key) const {
-      return hash(key);
-    }
-  };
-
-  struct slot_equal {
-    using is_transparent = void;
-    const std::vector<node>* nodes;
-    [[no_unique_address]] typename Spec::key_equal equal;
-    // Each key has one slot, so slots are equal exactly when indices are.
-    bool operator()(slot a, slot b) const { return a.index == b.index; }
-    template <class K>
-      requires(!std::same_as<K, slot>)
-    bool operator()(const K& key, slot s) const {
-      return equal((*nodes)[s.index].key, key);
-    }
-    template <class K>
-      requires(!std::same_as<K, slot>)
-    bool operator()(slot s, const K& key) const {
-      return equal((*nodes)[s.index].key, key);
-    }
-  };
-
-  using index_set = boost::unordered_flat_set<slot, slot_hash, slot_equal>;
+  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
+  using slot = typename index_of::slot;
+  using index_set = typename index_of::set;
 
  public:
   explicit lru_store(const lru& policy)
@@ -364,7 +332,7 @@ class lru_store {
     while (total_weight_ > max_weight_ && tail_ != head_) remove(index_.find(slot{tail_}), removal_cause::evicted);
   }
 
-  index_set make_index() { return index_set(0, slot_hash{&nodes_, {}}, slot_equal{&nodes_, {}}); }
+  index_set make_index() { return index_of::make(&nodes_); }
 
   void rebuild_index() {
     index_.reserve(nodes_.size());

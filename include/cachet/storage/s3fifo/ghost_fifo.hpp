@@ -1,0 +1,115 @@
+// cachet/storage/s3fifo/ghost_fifo.hpp: S3-FIFO's ghost queue: the 64-bit
+// hashes of the keys most recently dropped from the small queue, oldest
+// first out, bounded by a budget (a count, or a total weight).
+//
+// A hash table maps each remembered hash to the sequence number of its
+// latest entry in a FIFO ring; a ring entry whose number is no longer the
+// table's (its hash was taken, or remembered again) is stale and skipped.
+// The ring is compacted when stale entries outnumber live ones, so each
+// call is O(1) amortised.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+namespace cachet::detail {
+
+//! Weighted: each hash costs the weight of its entry (else 1).
+template <bool Weighted>
+class ghost_fifo {
+  struct unweighed {};
+  using cost_type = std::conditional_t<Weighted, std::size_t, unweighed>;
+
+  struct remembered {
+    std::uint64_t seq;
+    [[no_unique_address]] cost_type cost;
+  };
+  struct ring_entry {
+    std::uint64_t hash;
+    std::uint64_t seq;
+  };
+
+ public:
+  //! Remembers `hash` as the newest entry (again, if it was), then forgets
+  //! the oldest ones until the total cost is at most `budget`.
+  void remember(std::uint64_t hash, std::size_t cost, std::size_t budget) {
+    if (cost > budget) return;  // could never be held
+    take(hash);
+    const std::uint64_t seq = next_seq_++;
+    ring_.push_back(ring_entry{hash, seq});
+    table_.insert_or_assign(hash, remembered{seq, make_cost(cost)});
+    used_ += cost;
+    while (used_ > budget) pop_oldest();
+    if (ring_.size() - front_ > 2 * table_.size() + 32) compact();
+  }
+
+  //! Whether `hash` was remembered; it is forgotten either way.
+  bool take(std::uint64_t hash) {
+    const auto it = table_.find(hash);
+    if (it == table_.end()) return false;
+    used_ -= cost_of(it->second);
+    table_.erase(it);
+    return true;
+  }
+
+  bool contains(std::uint64_t hash) const { return table_.contains(hash); }
+  std::size_t size() const noexcept { return table_.size(); }
+
+  void clear() noexcept {
+    table_.clear();
+    ring_.clear();
+    front_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static cost_type make_cost([[maybe_unused]] std::size_t cost) noexcept {
+    if constexpr (Weighted)
+      return cost;
+    else
+      return {};
+  }
+  static std::size_t cost_of([[maybe_unused]] const remembered& r) noexcept {
+    if constexpr (Weighted)
+      return r.cost;
+    else
+      return 1;
+  }
+
+  // Forgets the oldest live entry (the caller knows there is one).
+  void pop_oldest() {
+    for (;;) {
+      const ring_entry e = ring_[front_++];
+      const auto it = table_.find(e.hash);
+      if (it != table_.end() && it->second.seq == e.seq) {
+        used_ -= cost_of(it->second);
+        table_.erase(it);
+        break;
+      }
+    }
+    if (front_ > 32 && front_ * 2 > ring_.size()) compact();
+  }
+
+  // Drops the popped prefix and the stale entries.
+  void compact() {
+    std::size_t kept = 0;
+    for (std::size_t i = front_; i < ring_.size(); ++i) {
+      const auto it = table_.find(ring_[i].hash);
+      if (it != table_.end() && it->second.seq == ring_[i].seq) ring_[kept++] = ring_[i];
+    }
+    ring_.resize(kept);
+    front_ = 0;
+  }
+
+  boost::unordered_flat_map<std::uint64_t, remembered> table_;
+  std::vector<ring_entry> ring_;
+  std::size_t front_ = 0;
+  std::size_t used_ = 0;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace cachet::detail
