@@ -37,6 +37,7 @@
 #include <cachet/storage/dict.hpp>
 #include <cachet/storage/lru.hpp>
 #include <cachet/storage/s3fifo.hpp>
+#include <cachet/storage/sieve.hpp>
 #include <cachet/sync.hpp>
 #include <cachet/sync/mutex.hpp>
 #include <cachet/sync/sharded.hpp>
