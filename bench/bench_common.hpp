@@ -96,6 +96,19 @@ struct int_keys {
   static int make(std::uint64_t id, char*) noexcept { return int_key(id); }
 };
 
+//! Dense small integers 0 .. n-1 as std::uint64_t with std::hash (the
+//! identity in libstdc++): the keys a new user tries first, where
+//! std::unordered_map is at its best. f(std::uint64_t) -> int.
+struct dense_keys {
+  static constexpr const char* name = "dense";
+  using arg = std::uint64_t;
+  using key = std::uint64_t;
+  using fn = baseline::dense_fn;
+  using hash = std::hash<std::uint64_t>;
+  using eq = std::equal_to<>;
+  static std::uint64_t make(std::uint64_t id, char*) noexcept { return id; }
+};
+
 //! 24-character string keys and int values: f(std::string_view) -> int.
 struct string_keys {
   static constexpr const char* name = "string";
@@ -253,6 +266,27 @@ struct cachet_lru {
   using type = cachet::cached<typename KT::fn, cachet::lru, typename S::cachet_policy>;
   static std::unique_ptr<type> make(std::size_t n) {
     return std::make_unique<type>(typename KT::fn{}, cachet::lru{.capacity = n}, typename S::cachet_policy{});
+  }
+};
+
+//! cachet's other bounded storages, on the same footing as cachet_lru.
+template <class KT, class S>
+struct cachet_sieve {
+  static constexpr const char* name = "sieve";
+  static constexpr bool evicts = true;
+  using type = cachet::cached<typename KT::fn, cachet::sieve, typename S::cachet_policy>;
+  static std::unique_ptr<type> make(std::size_t n) {
+    return std::make_unique<type>(typename KT::fn{}, cachet::sieve{.capacity = n}, typename S::cachet_policy{});
+  }
+};
+
+template <class KT, class S>
+struct cachet_s3fifo {
+  static constexpr const char* name = "s3fifo";
+  static constexpr bool evicts = true;
+  using type = cachet::cached<typename KT::fn, cachet::s3fifo, typename S::cachet_policy>;
+  static std::unique_ptr<type> make(std::size_t n) {
+    return std::make_unique<type>(typename KT::fn{}, cachet::s3fifo{.capacity = n}, typename S::cachet_policy{});
   }
 };
 

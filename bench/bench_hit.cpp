@@ -1,13 +1,16 @@
 // bench/bench_hit.cpp: the hit path: f(key) on a cache that holds every key
 // of the stream, so each call is a hit (checked: the function must not run).
 //
-//   hit/{lru,dict}/{unsync,mutex}/{int,string}/{10k,1M}/{zipf,uniform}
+//   hit/{lru,dict}/{unsync,mutex}/{int,string,dense}/{10k,1M}/{zipf,uniform}
+//   hit/{sieve,s3fifo}/unsync/...  the FIFO-based bounded storages
 //   hit/baseline_classic_lru/...  the same guarantee as lru (list + map)
 //   hit/baseline_classic_map/...  the same guarantee as dict (unordered_map)
 //   hit/baseline_flat_find/unsync/...   boost::unordered_flat_map::find alone
 //   hit/baseline_robin_find/unsync/...  tsl::robin_map::find alone
 // The two raw finds are the floor: no recency update, no copy of the value
-// into an optional, no wrapper.
+// into an optional, no wrapper. Keys: int (spread by a mixing function),
+// string (24 characters), dense (0 .. n-1 as std::uint64_t with std::hash,
+// where std::unordered_map is at its best).
 #include "bench_common.hpp"
 
 namespace bench {
@@ -66,6 +69,8 @@ void register_key_kind() {
   for (const size_case& size : sizes) {
     register_hits<cachet_lru<KT, unsync>, KT, unsync>(size);
     register_hits<classic_lru<KT, unsync>, KT, unsync>(size);
+    register_hits<cachet_sieve<KT, unsync>, KT, unsync>(size);
+    register_hits<cachet_s3fifo<KT, unsync>, KT, unsync>(size);
     register_hits<cachet_lru<KT, locked>, KT, locked>(size);
     register_hits<classic_lru<KT, locked>, KT, locked>(size);
     register_hits<cachet_dict<KT, unsync>, KT, unsync>(size);
@@ -85,6 +90,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   bench::register_key_kind<bench::int_keys>();
   bench::register_key_kind<bench::string_keys>();
+  bench::register_key_kind<bench::dense_keys>();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

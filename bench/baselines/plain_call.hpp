@@ -28,6 +28,9 @@ inline std::uint64_t calls = 0;  // calls of either function, ever
 struct int_fn {
   int operator()(int x) const noexcept { return compute_int(x); }
 };
+struct dense_fn {
+  int operator()(std::uint64_t x) const noexcept { return compute_int(static_cast<int>(x)); }
+};
 struct string_fn {
   int operator()(std::string_view s) const noexcept { return compute_string(s); }
 };
