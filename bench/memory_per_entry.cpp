@@ -1,7 +1,8 @@
 // bench/memory_per_entry.cpp: heap bytes per entry of a full cache of 1M
-// entries: cachet's lru (int -> int and string -> string), the classic
-// hand-written LRU (std::list + std::unordered_map) and, for reference,
-// cachet's dict and a bare boost::unordered_flat_map.
+// entries: cachet's lru (int -> int and string -> string), sieve and s3fifo
+// (int -> int), the classic hand-written LRU (std::list +
+// std::unordered_map) and, for reference, cachet's dict and a bare
+// boost::unordered_flat_map.
 //
 // The global operator new and delete are replaced by counting ones, so every
 // allocation is seen whoever makes it. Two figures per cache:
@@ -191,6 +192,11 @@ int main(int argc, char** argv) {
       baseline_maker<baseline::classic_lru<std::string, std::string, istr_hash, eq>, string_to_string,
                      std::string_view, std::string>(),
       memo_size, hit_ids, ok));
+  // The FIFO-based storages (s3fifo's ghost of key hashes included).
+  rows.push_back(measure<int>("sieve", "int -> int", entries,
+                              cachet_maker<int_to_int>(cachet::sieve{.capacity = entries}), cached_size, hit_ids, ok));
+  rows.push_back(measure<int>("s3fifo", "int -> int", entries,
+                              cachet_maker<int_to_int>(cachet::s3fifo{.capacity = entries}), cached_size, hit_ids, ok));
   rows.push_back(measure<int>("dict", "int -> int", entries, cachet_maker<int_to_int>(cachet::dict{}), cached_size,
                               hit_ids, ok));
   rows.push_back(measure<int>(
