@@ -3,8 +3,10 @@
 #   docs/img/bench_hit_ratio.png   hit path: cachet / hand-written baseline of
 #                                  the same guarantee, by size (Zipf, uniform)
 #   docs/img/bench_hit_floor.png   hit path: cachet / raw flat_map find, by size
-#   docs/img/bench_hitratio.png    hit ratio by capacity, per trace (lru, fifo,
-#                                  clairvoyant optimum, unbounded)
+#   docs/img/bench_hitratio.png    hit ratio by capacity, per trace (every
+#                                  policy hitratio ran: lru, sieve, s3fifo,
+#                                  w_tinylfu, Caffeine, fifo, the clairvoyant
+#                                  optimum; the unbounded line)
 # Usage: bash scripts/bench_plots.sh [RESULTS_DIR [OUT_DIR]]
 # (defaults: build-bench/results, docs/img). Installs gnuplot-nox when run
 # as root.
@@ -64,12 +66,19 @@ traces = {}
 for r in csv.DictReader(open(os.path.join(results, "hitratio.csv"))):
     traces.setdefault(r["trace"], []).append(r)
 names = list(traces)
+# Every policy hitratio ran (Caffeine and the storages beside lru where present).
+curves = [("opt", "clairvoyant optimum", "#2ca02c"), ("lru", "cachet::lru", "#1f77b4"),
+          ("sieve", "cachet::sieve", "#9467bd"), ("s3fifo", "cachet::s3fifo", "#d62728"),
+          ("w_tinylfu", "cachet::w_tinylfu", "#8c564b"), ("caffeine", "Caffeine", "#e377c2"),
+          ("fifo", "fifo", "#ff7f0e")]
 for i, name in enumerate(names):
-    for policy in ("lru", "fifo", "opt"):
+    for policy, _, _ in curves:
+        points = [r for r in traces[name] if r["policy"] == policy]
+        if not points:
+            continue
         with open(os.path.join(work, f"trace{i}_{policy}.dat"), "w") as f:
-            for r in traces[name]:
-                if r["policy"] == policy:
-                    f.write(f'{r["capacity"]} {100 * float(r["hit_ratio"]):.4f}\n')
+            for r in points:
+                f.write(f'{r["capacity"]} {100 * float(r["hit_ratio"]):.4f}\n')
 
 ncol = len(series)
 colors = ["#1f77b4", "#6baed6", "#d62728", "#fc9272", "#2ca02c", "#98df8a", "#9467bd", "#c5b0d5"]
@@ -125,9 +134,8 @@ for i, name in enumerate(names):
     unbounded = next((100 * float(r["hit_ratio"]) for r in traces[name] if r["policy"] == "unbounded"), None)
     first = traces[name][0]
     g.append(f'set title "{name} ({int(first["accesses"]):,} accesses, {int(first["distinct"]):,} keys)"')
-    parts = [f'"{os.path.join(work, f"trace{i}_opt.dat")}" using 1:2 title "clairvoyant optimum" lw 2 lc rgb "#2ca02c"',
-             f'"{os.path.join(work, f"trace{i}_lru.dat")}" using 1:2 title "cachet::lru" lw 2 lc rgb "#1f77b4"',
-             f'"{os.path.join(work, f"trace{i}_fifo.dat")}" using 1:2 title "fifo" lw 2 lc rgb "#ff7f0e"']
+    parts = [f'"{os.path.join(work, f"trace{i}_{policy}.dat")}" using 1:2 title "{title}" lw 2 lc rgb "{color}"'
+             for policy, title, color in curves if os.path.exists(os.path.join(work, f"trace{i}_{policy}.dat"))]
     if unbounded is not None:
         parts.append(f'{unbounded:.4f} title "unbounded (dict)" with lines dt 2 lw 1.5 lc rgb "black"')
     g.append("plot " + ", ".join(parts))
