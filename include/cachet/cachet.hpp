@@ -38,6 +38,7 @@
 #include <cachet/storage/lru.hpp>
 #include <cachet/storage/s3fifo.hpp>
 #include <cachet/storage/sieve.hpp>
+#include <cachet/storage/w_tinylfu.hpp>
 #include <cachet/sync.hpp>
 #include <cachet/sync/mutex.hpp>
 #include <cachet/sync/sharded.hpp>

@@ -62,8 +62,8 @@
 // a store may keep none. <cachet/testing/storage_conformance.hpp> checks
 // these laws on any storage.
 //
-// Models: lru, s3fifo, sieve, dict (memory); sqlite, files (disk); redis,
-// redis_hash, memcached (servers).
+// Models: lru, s3fifo, sieve, w_tinylfu, dict (memory); sqlite, files (disk);
+// redis, redis_hash, memcached (servers).
 #pragma once
 
 #include <chrono>

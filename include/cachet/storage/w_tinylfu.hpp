@@ -1,0 +1,82 @@
+// cachet/storage/w_tinylfu.hpp: a bounded in-memory storage that admits
+// entries by their popularity: Window TinyLFU, after Caffeine.
+#pragma once
+
+#include <cstddef>
+
+#include <cachet/storage.hpp>
+#include <cachet/storage/common/shard_split.hpp>
+
+namespace cachet {
+
+struct no_weigher;
+
+namespace detail {
+template <class Spec, class Weigher = no_weigher>
+class w_tinylfu_store;
+}
+
+//! Keeps at most `capacity` entries, chosen by how often and how recently
+//! they are used (Einziger, Friedman, Manes: "TinyLFU: A Highly Efficient
+//! Cache Admission Policy", ACM ToS 2017; the adaptive window of "Adaptive
+//! Software Cache Management", Middleware 2018).
+//!
+//! New entries enter an LRU admission window (1% of the cache at first).
+//! The window's oldest entry then asks to join the main region, a segmented
+//! LRU (probation 20%, protected 80%); when the main region is full it gets
+//! in only if a frequency sketch says it is used more often than the entry
+//! probation would evict, and the loser leaves. So a burst of one-time keys
+//! (a scan) passes through the window without pushing out the popular ones,
+//! while the window still gives new keys time to prove themselves. A hit in
+//! probation promotes to protected. With `adaptive_window` (the default),
+//! the window grows or shrinks by hill climbing on the hit rate.
+//!
+//! A use is a hit, a write or a touch; contains() is not. The sketch counts
+//! each request once: a hit at get, a miss when its computed value is
+//! written (set of a new key), as cachet::memoize does after every miss.
+//! get, set and erase are O(1) amortised and a hit allocates nothing. An
+//! expired entry is a miss and is reclaimed when met; eviction reclaims, as
+//! expired, the expired entries it meets.
+//!
+//! Memory: the lru's per-entry layout (dense array, 32-bit links, an index
+//! of 32-bit slots) plus a region byte, and a sketch of 4 bytes per
+//! counter-width (a power of two >= capacity).
+//! PRECONDITION: 1 <= capacity < 2^32 - 1 (else std::invalid_argument).
+//!
+//! Weighted: with a cachet::weigher policy, the regions are sized in weight
+//! (their total at most `max_weight`; capacity is then not used), and an
+//! entry heavier than max_weight is returned but not stored.
+struct w_tinylfu {
+  using cachet_family = family::storage;
+  static constexpr bool typed = true;
+
+  std::size_t capacity = 1024;
+  //! The most the entries may weigh together, under a cachet::weigher;
+  //! 0 (the default): entries are counted (capacity).
+  std::size_t max_weight = 0;
+  //! Whether the window is resized by hill climbing on the hit rate; false:
+  //! it stays at 1% of the cache (at least one entry).
+  bool adaptive_window = true;
+
+  template <class Spec>
+  using store_type = detail::w_tinylfu_store<Spec>;
+  template <class Spec, class Weigher>
+  using weighted_store_type = detail::w_tinylfu_store<Spec, Weigher>;
+
+  //! The w_tinylfu of part `index` of `count` (cachet::sharded<count>):
+  //! the parts' capacities sum to `capacity`, the first `capacity % count`
+  //! parts holding one more (and so do their max_weight). Each part has its
+  //! own window, sketch and climber.
+  //! PRECONDITION: index < count <= capacity (else std::invalid_argument).
+  w_tinylfu shard(std::size_t index, std::size_t count) const {
+    detail::check_shard("w_tinylfu", capacity, index, count);
+    return w_tinylfu{.capacity = detail::shard_part(capacity, index, count),
+                     .max_weight = detail::shard_part(max_weight, index, count),
+                     .adaptive_window = adaptive_window};
+  }
+
+};
+
+}  // namespace cachet
+
+#include <cachet/storage/w_tinylfu/w_tinylfu_store.hpp>

@@ -1,0 +1,145 @@
+// cachet/storage/w_tinylfu/frequency_sketch.hpp: the popularity estimate
+// behind cachet::w_tinylfu: a count-min sketch of 4-bit counters with
+// periodic aging and a doorkeeper (TinyLFU, Einziger, Friedman and Manes,
+// ACM ToS 2017).
+//
+// Four rows of `width` counters (a power of two), sixteen to a 64-bit word.
+// A key's counter in row r is picked by double hashing of one mixed 64-bit
+// hash, so an estimate reads four words and hashes once. The doorkeeper, a
+// Bloom filter of 16 bits per counter-width probed twice, takes each key's
+// first occurrence since the last aging, so keys seen once never reach the
+// counters; a key's estimate is the least of its four counters, plus one if
+// the doorkeeper has it.
+//
+// Aging: after `sample_size` increments (10 x the entries expected) every
+// counter is halved, the doorkeeper cleared, and the increment count
+// halved, so old popularity fades and counters rarely saturate.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cachet::detail {
+
+class frequency_sketch {
+ public:
+  static constexpr unsigned rows = 4;
+  static constexpr unsigned max_count = 15;
+
+  //! A sketch for about `expected_entries` distinct popular keys: width
+  //! bit_ceil(max(expected_entries, 16)), aging every 10 x expected_entries
+  //! increments.
+  explicit frequency_sketch(std::size_t expected_entries)
+      : width_(std::bit_ceil(std::max<std::size_t>(expected_entries, 16))),
+        sample_size_(10 * std::max<std::size_t>(expected_entries, 1)),
+        counters_(rows * width_ / counters_per_word, 0),
+        doorkeeper_(doorkeeper_bits_per_counter * width_ / 64, 0) {}
+
+  //! Counts one occurrence of the key hashed to `hash`.
+  void increment(std::uint64_t hash) noexcept {
+    const std::uint64_t h = mix(hash);
+    if (doorkeeper_insert(h)) {  // seen before: the first occurrence stays in the doorkeeper
+      const std::size_t lo = h & 0xffff'ffffu;
+      const std::size_t hi = h >> 32;
+      for (unsigned r = 0; r < rows; ++r) bump(r, (lo + r * hi) & (width_ - 1));
+    }
+    if (++additions_ >= sample_size_) age();
+  }
+
+  //! How often the key hashed to `hash` occurred since the counts were last
+  //! halved (and half as much before): never less than the truth, up to 15;
+  //! at most 16.
+  unsigned estimate(std::uint64_t hash) const noexcept {
+    const std::uint64_t h = mix(hash);
+    const std::size_t lo = h & 0xffff'ffffu;
+    const std::size_t hi = h >> 32;
+    unsigned least = max_count;
+    for (unsigned r = 0; r < rows; ++r) least = std::min(least, count(r, (lo + r * hi) & (width_ - 1)));
+    return least + (doorkeeper_has(h) ? 1 : 0);
+  }
+
+  //! Forgets every count.
+  void clear() noexcept {
+    std::ranges::fill(counters_, 0);
+    std::ranges::fill(doorkeeper_, 0);
+    additions_ = 0;
+  }
+
+  std::size_t width() const noexcept { return width_; }
+  std::size_t sample_size() const noexcept { return sample_size_; }
+  //! Increments since the last aging (plus half of those before it).
+  std::size_t additions() const noexcept { return additions_; }
+  //! The bytes the counters and the doorkeeper take.
+  std::size_t bytes() const noexcept { return (counters_.size() + doorkeeper_.size()) * sizeof(std::uint64_t); }
+
+ private:
+  static constexpr unsigned counters_per_word = 16;
+  static constexpr std::size_t doorkeeper_bits_per_counter = 16;
+
+  // std::hash of an integer is the integer: spread every input bit (the
+  // finalizer of SplitMix64).
+  static std::uint64_t mix(std::uint64_t x) noexcept {
+    x += 0x9e37'79b9'7f4a'7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58'476d'1ce4'e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d0'49bb'1331'11ebu;
+    return x ^ (x >> 31);
+  }
+
+  std::uint64_t& word_of(unsigned row, std::size_t column) noexcept {
+    return counters_[(row * width_ + column) / counters_per_word];
+  }
+  static unsigned shift_of(std::size_t column) noexcept { return static_cast<unsigned>(column % counters_per_word) * 4; }
+
+  unsigned count(unsigned row, std::size_t column) const noexcept {
+    const std::uint64_t word = counters_[(row * width_ + column) / counters_per_word];
+    return static_cast<unsigned>((word >> shift_of(column)) & 0xfu);
+  }
+
+  void bump(unsigned row, std::size_t column) noexcept {
+    if (count(row, column) < max_count) word_of(row, column) += std::uint64_t{1} << shift_of(column);
+  }
+
+  // The doorkeeper's two bit positions, from a second mix of h (independent of the rows').
+  std::size_t doorkeeper_bit(std::uint64_t h, unsigned probe) const noexcept {
+    const std::uint64_t g = mix(h ^ (0x5851'f42d'4c95'7f2du + probe));
+    return static_cast<std::size_t>(g) & (doorkeeper_.size() * 64 - 1);
+  }
+
+  bool doorkeeper_has(std::uint64_t h) const noexcept {
+    for (unsigned p = 0; p < 2; ++p) {
+      const std::size_t bit = doorkeeper_bit(h, p);
+      if ((doorkeeper_[bit / 64] >> (bit % 64) & 1u) == 0) return false;
+    }
+    return true;
+  }
+
+  // Returns whether h was (probably) there already.
+  bool doorkeeper_insert(std::uint64_t h) noexcept {
+    bool present = true;
+    for (unsigned p = 0; p < 2; ++p) {
+      const std::size_t bit = doorkeeper_bit(h, p);
+      std::uint64_t& word = doorkeeper_[bit / 64];
+      const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
+      if ((word & mask) == 0) present = false;
+      word |= mask;
+    }
+    return present;
+  }
+
+  void age() noexcept {
+    for (std::uint64_t& word : counters_) word = (word >> 1) & 0x7777'7777'7777'7777u;
+    std::ranges::fill(doorkeeper_, 0);
+    additions_ /= 2;
+  }
+
+  std::size_t width_;
+  std::size_t sample_size_;
+  std::size_t additions_ = 0;
+  std::vector<std::uint64_t> counters_;
+  std::vector<std::uint64_t> doorkeeper_;
+};
+
+}  // namespace cachet::detail

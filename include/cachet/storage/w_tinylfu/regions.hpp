@@ -1,0 +1,212 @@
+// cachet/storage/w_tinylfu/regions.hpp: the entries of a w_tinylfu store and
+// the three LRU lists they sit on: the admission window, and the main
+// region's probation and protected segments, with the size each may reach.
+//
+// Nodes sit in one dense std::vector; each is on one list, linked by 32-bit
+// indices (head: newest, tail: oldest), and its `region` says which. Every
+// move between lists is a relink, so nothing is allocated once the array
+// has grown. This class keeps the layout, the moves of a use, and the
+// window resizing hill climbing asks for; the store decides what is
+// admitted and what leaves.
+//
+// PRECONDITION: Node has members `index_t prev, next; lfu_region region;`
+// and, when Weighted, `std::size_t weight`.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace cachet::detail {
+
+//! Where an entry of a w_tinylfu store sits.
+enum class lfu_region : std::uint8_t { window, probation, protected_ };
+
+template <class Node, bool Weighted>
+class lfu_regions {
+ public:
+  using index_t = std::uint32_t;
+  static constexpr index_t nil = ~index_t{0};
+
+  //! Caffeine's start: a 1% window (at least 1), then 20% of the rest for
+  //! probation and 80% for protected. `maximum`: entries, or weight.
+  explicit lfu_regions(std::size_t maximum) noexcept
+      : maximum_(maximum), window_max_(std::max<std::size_t>(1, maximum / 100)) {
+    const std::size_t main = maximum - window_max_;
+    protected_max_ = main / 10 * 8 + main % 10 * 8 / 10;  // 80%, without overflow
+  }
+
+  const std::vector<Node>& nodes() const noexcept { return nodes_; }
+  std::vector<Node>& nodes() noexcept { return nodes_; }
+  Node& operator[](index_t i) noexcept { return nodes_[i]; }
+  const Node& operator[](index_t i) const noexcept { return nodes_[i]; }
+  std::size_t size() const noexcept { return nodes_.size(); }
+
+  std::size_t maximum() const noexcept { return maximum_; }
+  std::size_t window_max() const noexcept { return window_max_; }
+  std::size_t protected_max() const noexcept { return protected_max_; }
+  std::size_t weight(lfu_region r) const noexcept { return lists_[at(r)].weight; }
+  std::size_t total() const noexcept { return lists_[0].weight + lists_[1].weight + lists_[2].weight; }
+  std::size_t weight_of(index_t i) const noexcept {
+    if constexpr (Weighted)
+      return nodes_[i].weight;
+    else
+      return 1;
+  }
+  //! Sets node i's weight, keeping its list's total.
+  void reweigh(index_t i, std::size_t weight) noexcept
+    requires Weighted
+  {
+    Node& n = nodes_[i];
+    lists_[at(n.region)].weight = lists_[at(n.region)].weight - n.weight + weight;
+    n.weight = weight;
+  }
+
+  //! Adds `n` at the end of the array, on no list yet; returns its index.
+  //! The array grows by doubling, to at most `most` nodes.
+  index_t push(Node&& n, std::size_t most) {
+    if (nodes_.size() == nodes_.capacity())
+      nodes_.reserve(std::min(most, std::max<std::size_t>(16, nodes_.capacity() * 2)));
+    nodes_.push_back(std::move(n));
+    return static_cast<index_t>(nodes_.size() - 1);
+  }
+  //! Undoes push (the node was linked to no list).
+  void pop() noexcept { nodes_.pop_back(); }
+  index_t last() const noexcept { return static_cast<index_t>(nodes_.size() - 1); }
+
+  //! After unlink(i): the last node moves into i's place; the array shrinks.
+  void fill_hole(index_t i) {
+    const index_t end = last();
+    if (i != end) {
+      nodes_[i] = std::move(nodes_[end]);
+      Node& n = nodes_[i];
+      list& l = lists_[at(n.region)];
+      if (n.prev != nil) nodes_[n.prev].next = i; else l.head = i;
+      if (n.next != nil) nodes_[n.next].prev = i; else l.tail = i;
+    }
+    nodes_.pop_back();
+  }
+
+  void link_front(index_t i, lfu_region r) noexcept {
+    Node& n = nodes_[i];
+    list& l = lists_[at(r)];
+    n.region = r;
+    n.prev = nil;
+    n.next = l.head;
+    if (l.head != nil) nodes_[l.head].prev = i; else l.tail = i;
+    l.head = i;
+    l.weight += weight_of(i);
+  }
+  void unlink(index_t i) noexcept {
+    Node& n = nodes_[i];
+    list& l = lists_[at(n.region)];
+    if (n.prev != nil) nodes_[n.prev].next = n.next; else l.head = n.next;
+    if (n.next != nil) nodes_[n.next].prev = n.prev; else l.tail = n.prev;
+    l.weight -= weight_of(i);
+  }
+  void relink_front(index_t i, lfu_region r) noexcept {
+    unlink(i);
+    link_front(i, r);
+  }
+
+  //! A use of node i: the window's and protected's move to their front;
+  //! probation's is promoted to protected, whose oldest go back to
+  //! probation's front while protected is over its size.
+  void use(index_t i) noexcept {
+    const lfu_region r = nodes_[i].region;
+    if (r == lfu_region::probation) {
+      relink_front(i, lfu_region::protected_);
+      demote_protected_overflow();
+    } else if (lists_[at(r)].head != i) {
+      relink_front(i, r);
+    }
+  }
+
+  //! The oldest node of region r other than a and b (nil: none).
+  index_t oldest_in(lfu_region r, index_t a = nil, index_t b = nil) const noexcept {
+    index_t i = lists_[at(r)].tail;
+    while (i != nil && (i == a || i == b)) i = nodes_[i].prev;
+    return i;
+  }
+  //! The main region's next victim other than a and b: probation's oldest,
+  //! else protected's.
+  index_t main_victim(index_t a = nil, index_t b = nil) const noexcept {
+    const index_t v = oldest_in(lfu_region::probation, a, b);
+    return v != nil ? v : oldest_in(lfu_region::protected_, a, b);
+  }
+
+  //! Entries one resize moves at most (as Caffeine), bounding its pause.
+  static constexpr std::size_t most_moved = 1000;
+
+  //! As Caffeine: the window takes up to `amount` of room from protected,
+  //! filling it with the main region's oldest entries (most_moved at most);
+  //! room no entry fills goes back. The total held is unchanged.
+  void grow_window(std::size_t amount) noexcept {
+    std::size_t quota = std::min(amount, protected_max_);
+    protected_max_ -= quota;
+    window_max_ += quota;
+    demote_protected_overflow();
+    std::size_t moves = 0;
+    for (index_t i = main_victim(); i != nil && weight_of(i) <= quota && moves++ < most_moved; i = main_victim()) {
+      quota -= weight_of(i);
+      relink_front(i, lfu_region::window);
+    }
+    protected_max_ += quota;
+    window_max_ -= quota;
+  }
+
+  //! The window gives up to `amount` of room (keeping at least 1) to
+  //! protected; its oldest entries (most_moved at most) move to probation
+  //! unjudged (the total held is unchanged). Room no entry left goes back.
+  void shrink_window(std::size_t amount) noexcept {
+    if (window_max_ <= 1) return;
+    std::size_t quota = std::min(amount, window_max_ - 1);
+    protected_max_ += quota;
+    window_max_ -= quota;
+    std::size_t moves = 0;
+    for (index_t i = oldest_in(lfu_region::window); i != nil && weight_of(i) <= quota && moves++ < most_moved;
+         i = oldest_in(lfu_region::window)) {
+      quota -= weight_of(i);
+      relink_front(i, lfu_region::probation);
+    }
+    protected_max_ -= quota;
+    window_max_ += quota;
+  }
+
+  //! Calls fn(node) for region r's nodes, oldest first.
+  template <class Fn>
+  void for_each_in(lfu_region r, Fn&& fn) const {
+    for (index_t i = lists_[at(r)].tail; i != nil; i = nodes_[i].prev) fn(nodes_[i]);
+  }
+
+  //! Drops every node; the sizes stay.
+  void clear() noexcept {
+    nodes_.clear();
+    lists_ = {};
+  }
+
+ private:
+  struct list {
+    index_t head = nil;
+    index_t tail = nil;
+    std::size_t weight = 0;
+  };
+
+  static std::size_t at(lfu_region r) noexcept { return static_cast<std::size_t>(r); }
+
+  void demote_protected_overflow() noexcept {
+    list& kept = lists_[at(lfu_region::protected_)];
+    while (kept.weight > protected_max_ && kept.tail != nil) relink_front(kept.tail, lfu_region::probation);
+  }
+
+  std::vector<Node> nodes_;
+  std::array<list, 3> lists_{};
+  std::size_t maximum_;
+  std::size_t window_max_;
+  std::size_t protected_max_ = 0;
+};
+
+}  // namespace cachet::detail

@@ -1,0 +1,414 @@
+// cachet/storage/w_tinylfu/w_tinylfu_store.hpp: the store behind
+// cachet::w_tinylfu: what is admitted and what leaves. The entries and
+// their lists are kept by lfu_regions (regions.hpp), found through a
+// boost::unordered_flat_set of their 32-bit indices (common/node_index.hpp), and
+// judged by a frequency_sketch (frequency_sketch.hpp).
+//
+// Eviction: while the window is over its size, its oldest entry (the
+// candidate) moves to probation's newest end; while the cache is then over
+// its size, the candidate duels the main region's next victim (probation's
+// oldest, else protected's): the one the sketch says is used less leaves,
+// a tie going against the candidate, and an expired one leaves first, as
+// expired. The store knows the time from the latest `now` it was given.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <cachet/storage.hpp>
+#include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/node_index.hpp>
+#include <cachet/storage/common/peeked.hpp>
+#include <cachet/storage/common/removal_log.hpp>
+#include <cachet/storage/common/timed_entry.hpp>
+#include <cachet/storage/w_tinylfu.hpp>
+#include <cachet/storage/w_tinylfu/frequency_sketch.hpp>
+#include <cachet/storage/w_tinylfu/hill_climber.hpp>
+#include <cachet/storage/w_tinylfu/regions.hpp>
+#include <cachet/weigher.hpp>
+
+namespace cachet::detail {
+
+template <class Spec, class Weigher>
+class w_tinylfu_store {
+ public:
+  using key_type = typename Spec::key_type;
+  using value_type = typename Spec::value_type;
+  //! Whether entries are weighed (cachet::weigher) and regions sized by weight.
+  static constexpr bool weighted = !std::same_as<Weigher, no_weigher>;
+
+ private:
+  using index_t = std::uint32_t;
+  static constexpr index_t nil = ~index_t{0};
+  struct unweighed {};
+
+  struct node {
+    key_type key;
+    value_type value;
+    [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
+    index_t prev;
+    index_t next;
+    lfu_region region;
+    [[no_unique_address]] std::conditional_t<weighted, std::size_t, unweighed> weight{};
+  };
+
+  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
+  using slot = typename index_of::slot;
+  using index_set = typename index_of::set;
+
+  // Above this many entries the sketch of a weighted store stops growing.
+  static constexpr std::size_t largest_weighted_sketch = std::size_t{1} << 20;
+
+ public:
+  explicit w_tinylfu_store(const w_tinylfu& policy)
+    requires(!weighted)
+      : regions_(checked_capacity(policy)),
+        adaptive_(policy.adaptive_window),
+        sketch_(policy.capacity),
+        climber_(policy.capacity, sketch_.sample_size()),
+        index_(make_index()) {}
+
+  //! Sizes the regions by weight: `capacity` is not used.
+  explicit w_tinylfu_store(const weighted_storage<w_tinylfu, Weigher>& policy)
+    requires weighted
+      : regions_(checked_max_weight(policy)),
+        adaptive_(policy.adaptive_window),
+        sketch_(std::min(policy.max_weight, largest_weighted_sketch)),
+        climber_(policy.max_weight, sketch_.sample_size()),
+        index_(make_index()),
+        weigher_(policy.weigher) {}
+
+  // The index's hasher points at this object's nodes, so copies and moves
+  // rebuild it (O(size)).
+  w_tinylfu_store(const w_tinylfu_store& other)
+      : regions_(other.regions_),
+        adaptive_(other.adaptive_),
+        latest_now_(other.latest_now_),
+        sketch_(other.sketch_),
+        climber_(other.climber_),
+        index_(make_index()),
+        removals_(other.removals_),
+        weigher_(other.weigher_) {
+    rebuild_index();
+  }
+  w_tinylfu_store(w_tinylfu_store&& other) noexcept(false)
+      : regions_(std::move(other.regions_)),
+        adaptive_(other.adaptive_),
+        latest_now_(other.latest_now_),
+        sketch_(other.sketch_),
+        climber_(other.climber_),
+        index_(make_index()),
+        removals_(std::move(other.removals_)),
+        weigher_(other.weigher_) {
+    other.forget_all();
+    rebuild_index();
+  }
+  w_tinylfu_store& operator=(w_tinylfu_store other) {
+    regions_ = std::move(other.regions_);
+    adaptive_ = other.adaptive_;
+    latest_now_ = other.latest_now_;
+    sketch_ = std::move(other.sketch_);
+    climber_ = other.climber_;
+    removals_ = std::move(other.removals_);
+    weigher_ = std::move(other.weigher_);
+    index_.clear();
+    rebuild_index();
+    return *this;
+  }
+  ~w_tinylfu_store() = default;
+
+  //! The live value of `key`: a use, counted by the sketch and promoted in
+  //! its region; an expired entry is reclaimed and missed. A miss is
+  //! counted when its value is written (set).
+  template <class K>
+  const value_type* get(const K& key, time_point now) {
+    learn_time(now);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    const index_t i = it->index;
+    if (regions_[i].deadline.expired(now)) {
+      remove(it, removal_cause::expired);
+      return nullptr;
+    }
+    use(i, hash_(key));
+    climber_.record_hit();
+    climb();
+    return &regions_[i].value;
+  }
+
+  //! A lookup under a shared lock that writes nothing: a hit must move its
+  //! entry and count it, so any entry found needs get(); `{nullptr, false}`
+  //! says no entry.
+  template <class K>
+  peeked<value_type> peek(const K& key, time_point) const {
+    return {nullptr, index_.contains(key)};
+  }
+
+  //! Inserts or replaces. A new entry enters the window (and the sketch
+  //! counts it, as the miss it follows); a replaced one is a use.
+  void set(key_type&& key, value_type&& value, time_point deadline) {
+    std::size_t weight = 1;
+    if constexpr (weighted) weight = weigher_(key, entry_value(value));  // a timed entry weighs its value
+    const std::uint64_t hash = hash_(key);
+    const auto it = index_.find(key);
+    if (weight > regions_.maximum()) {  // no eviction makes room; nor is an older value of its key kept
+      if (it != index_.end()) remove(it, removal_cause::replaced);
+      return;
+    }
+    if (it != index_.end()) {
+      const index_t i = it->index;
+      node& n = regions_[i];
+      removals_.add(n.key, n.value, removal_cause::replaced);
+      n.value = std::move(value);
+      n.deadline.set(deadline);
+      if constexpr (weighted) regions_.reweigh(i, weight);
+      use(i, hash);
+      if constexpr (weighted) evict(i);  // a heavier value may not fit
+      return;
+    }
+    sketch_.increment(hash);
+    climber_.record_miss();
+    if constexpr (weighted) {
+      if (regions_.size() >= nil - 1) remove_node(any_victim(nil), removal_cause::evicted);  // 32-bit links
+    }
+    append(std::move(key), std::move(value), deadline, weight);
+    evict(nil);
+    climb();
+  }
+
+  template <class K>
+  bool erase(const K& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    remove(it, removal_cause::erased);
+    return true;
+  }
+
+  //! Whether a live entry is there; not a use (the sketch is not told).
+  template <class K>
+  bool contains(const K& key, time_point now) {
+    learn_time(now);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    if (regions_[it->index].deadline.expired(now)) {
+      remove(it, removal_cause::expired);
+      return false;
+    }
+    return true;
+  }
+
+  //! Renews a live entry to `deadline`: a use.
+  template <class K>
+  bool touch(const K& key, time_point now, time_point deadline) {
+    learn_time(now);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    const index_t i = it->index;
+    if (regions_[i].deadline.expired(now)) {
+      remove(it, removal_cause::expired);
+      return false;
+    }
+    regions_[i].deadline.set(deadline);
+    use(i, hash_(key));
+    return true;
+  }
+
+  //! Reclaims every entry expired at `now`; returns how many.
+  std::size_t erase_expired(time_point now) {
+    learn_time(now);
+    std::size_t erased = 0;
+    for (std::size_t i = regions_.size(); i-- > 0;) {
+      if (!regions_[static_cast<index_t>(i)].deadline.expired(now)) continue;
+      remove_node(static_cast<index_t>(i), removal_cause::expired);
+      ++erased;
+    }
+    return erased;
+  }
+
+  //! Calls fn(key, value, deadline) for probation's entries, then
+  //! protected's, then the window's, each oldest first: replayed as writes
+  //! into an empty w_tinylfu of the same size, the main region's entries go
+  //! in first and all are kept.
+  template <class Fn>
+  void for_each_oldest_first(Fn&& fn) const {
+    for (lfu_region r : {lfu_region::probation, lfu_region::protected_, lfu_region::window}) for_each_in(r, fn);
+  }
+
+  //! Calls fn(key, value, deadline) for the entries of region `r`, oldest first.
+  template <class Fn>
+  void for_each_in(lfu_region r, Fn&& fn) const {
+    regions_.for_each_in(r, [&fn](const node& n) {
+      if constexpr (Spec::expiring)
+        fn(n.key, n.value, n.deadline.at);
+      else
+        fn(n.key, n.value, no_deadline);
+    });
+  }
+
+  std::size_t size() const noexcept { return regions_.size(); }
+  //! The most entries held (unweighted; weighted: 2^32 - 2).
+  std::size_t capacity() const noexcept { return weighted ? nil - 1 : regions_.maximum(); }
+  //! The weight of the entries held, and the most it may reach (weighted only).
+  std::size_t total_weight() const noexcept
+    requires weighted
+  {
+    return regions_.total();
+  }
+  std::size_t max_weight() const noexcept
+    requires weighted
+  {
+    return regions_.maximum();
+  }
+  //! The admission window's size now, and the protected segment's (in
+  //! entries, or weight); the rest of the cache is probation's.
+  std::size_t window_capacity() const noexcept { return regions_.window_max(); }
+  std::size_t protected_capacity() const noexcept { return regions_.protected_max(); }
+  //! The weight (unweighted: the entries) region `r` holds.
+  std::size_t region_weight(lfu_region r) const noexcept { return regions_.weight(r); }
+  const frequency_sketch& sketch() const noexcept { return sketch_; }
+  std::string name() const { return "w_tinylfu"; }
+
+  //! Removes every entry; what the sketch learnt, and the window's size, stay.
+  void clear() {
+    if (removals_.on())
+      for (const node& n : regions_.nodes()) removals_.add(n.key, n.value, removal_cause::erased);
+    forget_all();
+  }
+
+  //! What the store records of the entries it removes (removal_log.hpp).
+  void record_removals(removal_recording mode) noexcept { removals_.record(mode); }
+  removal_batch<key_type, value_type> take_removals() noexcept { return removals_.take(); }
+
+ private:
+  static std::size_t checked_capacity(const w_tinylfu& policy) {
+    if (policy.capacity == 0) throw std::invalid_argument("cachet::w_tinylfu: capacity must be at least 1");
+    if (policy.capacity >= nil - 1) throw std::invalid_argument("cachet::w_tinylfu: capacity must be below 2^32 - 2");
+    if (policy.max_weight != 0)
+      throw std::invalid_argument("cachet::w_tinylfu: max_weight is set but no cachet::weigher was named");
+    return policy.capacity;
+  }
+  static std::size_t checked_max_weight(const w_tinylfu& policy) {
+    if (policy.max_weight == 0)
+      throw std::invalid_argument("cachet::w_tinylfu: a cachet::weigher needs max_weight >= 1 (the total weight kept)");
+    return policy.max_weight;
+  }
+
+  // Entries carry no time of their own: expired at the latest `now` seen
+  // means expired now, as time goes forward.
+  void learn_time(time_point now) noexcept {
+    if constexpr (Spec::expiring) latest_now_ = std::max(latest_now_, now);
+  }
+  bool expired(index_t i) const noexcept { return regions_[i].deadline.expired(latest_now_); }
+
+  void use(index_t i, std::uint64_t hash) noexcept {
+    sketch_.increment(hash);
+    regions_.use(i);
+  }
+
+  // See the file's banner. `keep`: an entry just rewritten, which its own
+  // write does not evict (nil for a new entry, which competes).
+  void evict(index_t keep) {
+    while (regions_.weight(lfu_region::window) > regions_.window_max()) {
+      const index_t candidate = regions_.oldest_in(lfu_region::window, keep);
+      if (candidate == nil) break;
+      regions_.relink_front(candidate, lfu_region::probation);
+      while (regions_.total() > regions_.maximum()) {
+        const index_t victim = regions_.main_victim(candidate, keep);
+        const index_t loser = victim == nil ? candidate : duel(candidate, victim);
+        remove_node(loser, cause_for(loser));
+        if (loser == candidate) break;
+      }
+    }
+    // Over without a window overflow: the window had room, or a value grew.
+    while (regions_.total() > regions_.maximum()) {
+      const index_t loser = any_victim(keep);
+      if (loser == nil) break;
+      remove_node(loser, cause_for(loser));
+    }
+  }
+
+  // The window's oldest duels the main region's next victim; either may be missing.
+  index_t any_victim(index_t keep) const {
+    const index_t candidate = regions_.oldest_in(lfu_region::window, keep);
+    const index_t victim = regions_.main_victim(keep);
+    if (candidate == nil || victim == nil) return candidate == nil ? victim : candidate;
+    return duel(candidate, victim);
+  }
+  // Which of the two leaves.
+  index_t duel(index_t candidate, index_t victim) const {
+    if (expired(candidate)) return candidate;
+    if (expired(victim)) return victim;
+    return frequency(candidate) > frequency(victim) ? victim : candidate;
+  }
+  unsigned frequency(index_t i) const { return sketch_.estimate(hash_(regions_[i].key)); }
+  removal_cause cause_for(index_t i) const noexcept {
+    return expired(i) ? removal_cause::expired : removal_cause::evicted;
+  }
+
+  // Hill climbing (hill_climber.hpp) at the end of each sample.
+  void climb() noexcept {
+    if (!adaptive_) return;
+    const std::int64_t change = climber_.adjustment();
+    if (change > 0) regions_.grow_window(static_cast<std::size_t>(change));
+    if (change < 0) regions_.shrink_window(static_cast<std::size_t>(-change));
+  }
+
+  void forget_all() noexcept {
+    index_.clear();
+    regions_.clear();
+  }
+
+  index_set make_index() { return index_of::make(&regions_.nodes()); }
+
+  void rebuild_index() {
+    index_.reserve(regions_.size());
+    for (std::size_t i = 0; i < regions_.size(); ++i) index_.insert(slot{static_cast<index_t>(i)});
+  }
+
+  void append(key_type&& key, value_type&& value, time_point deadline, std::size_t weight) {
+    const index_t i = regions_.push(node{std::move(key), std::move(value), {}, nil, nil, lfu_region::window},
+                                    weighted ? nil - 1 : regions_.maximum() + 1);
+    regions_[i].deadline.set(deadline);
+    if constexpr (weighted) regions_[i].weight = weight;
+    try {
+      index_.insert(slot{i});
+    } catch (...) {
+      regions_.pop();
+      throw;
+    }
+    regions_.link_front(i, lfu_region::window);
+  }
+
+  void remove_node(index_t i, removal_cause cause) { remove(index_.find(slot{i}), cause); }
+
+  void remove(typename index_set::iterator it, removal_cause cause) {
+    const index_t i = it->index;
+    removals_.add(regions_[i].key, regions_[i].value, cause);
+    index_.erase(it);
+    regions_.unlink(i);
+    if (const index_t last = regions_.last(); i != last) {
+      // The last node moves into the hole keeping its key, hence its hash:
+      // retarget its slot in place.
+      const_cast<slot&>(*index_.find(slot{last})).index = i;
+    }
+    regions_.fill_hole(i);
+  }
+
+  lfu_regions<node, weighted> regions_;
+  bool adaptive_;
+  time_point latest_now_{};  // see learn_time
+  frequency_sketch sketch_;
+  hill_climber climber_;
+  index_set index_;
+  removal_log<key_type, value_type> removals_;
+  [[no_unique_address]] typename Spec::hasher hash_;
+  [[no_unique_address]] std::conditional_t<weighted, Weigher, unweighed> weigher_;
+};
+
+}  // namespace cachet::detail

@@ -1,0 +1,610 @@
+// tests/test_w_tinylfu.cpp: cachet::w_tinylfu: the conformance laws, the
+// frequency sketch, a randomized comparison with a plain reference of the
+// same algorithm, scan resistance and hit ratios against lru, hill
+// climbing, and every sub-operation through memoize (expiry, listener,
+// weights, shards, bad settings).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <latch>
+#include <list>
+#include <map>
+#include <new>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <cachet/cachet.hpp>
+#include <cachet/storage/w_tinylfu.hpp>
+
+#include "storage_conformance.hpp"
+#include "w_tinylfu_reference.hpp"
+
+using namespace std::chrono_literals;
+using cause = cachet::removal_cause;
+using region = cachet::detail::lfu_region;
+
+// ---- counting global allocations (as test_lru.cpp; not under AddressSanitizer
+// or ThreadSanitizer, which own new)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CACHET_TEST_COUNT_ALLOCATIONS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CACHET_TEST_COUNT_ALLOCATIONS 0
+#endif
+#endif
+#ifndef CACHET_TEST_COUNT_ALLOCATIONS
+#define CACHET_TEST_COUNT_ALLOCATIONS 1
+#endif
+
+#if CACHET_TEST_COUNT_ALLOCATIONS
+namespace {
+std::atomic<bool> counting_allocations{false};
+std::atomic<long> allocation_count{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (counting_allocations.load(std::memory_order_relaxed)) allocation_count.fetch_add(1);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
+
+namespace {
+
+struct w_tinylfu_fixture {
+  static constexpr const char* name = "w_tinylfu";
+  template <class Fn, class... More>
+  auto memoize(Fn fn, cachet::manual_clock clock, More... more) {
+    return cachet::memoize(std::move(fn), cachet::w_tinylfu{.capacity = 1000}, clock, more...);
+  }
+};
+
+//! The keys of an int-keyed cache in for_each_oldest_first order.
+template <class Cache>
+std::vector<int> keys_of(const Cache& f) {
+  std::vector<int> keys;
+  f.storage().for_each_oldest_first(
+      [&](const auto& key, const auto&, cachet::time_point) { keys.push_back(std::get<0>(key)); });
+  return keys;
+}
+
+std::string text_of(int x) { return std::string(static_cast<std::size_t>(x), 'x'); }
+
+//! Zipf(s) keys 0..n-1, key 0 the most popular.
+std::discrete_distribution<int> zipf(std::size_t n, double s) {
+  std::vector<double> weights;
+  for (std::size_t k = 0; k < n; ++k) weights.push_back(1.0 / std::pow(static_cast<double>(k + 1), s));
+  return std::discrete_distribution<int>(weights.begin(), weights.end());
+}
+
+}  // namespace
+
+CACHET_STORAGE_CONFORMANCE_TESTS(std::tuple<w_tinylfu_fixture>)
+
+// ---- the sketch
+
+TEST_CASE("w_tinylfu: the sketch never underestimates, ages at its sample size, and has a doorkeeper",
+          "[w_tinylfu][sketch]") {
+  using cachet::detail::frequency_sketch;
+  SECTION("sizes") {
+    frequency_sketch s(1000);
+    CHECK(s.width() == 1024);
+    CHECK(s.sample_size() == 10000);
+    CHECK(s.bytes() == 4 * 1024);  // 4 rows of 4 bits, and 16 doorkeeper bits, per column
+    CHECK(frequency_sketch(1).width() == 16);
+  }
+  SECTION("estimates are at least the true count, up to 15, among many other keys") {
+    frequency_sketch s(512);
+    std::mt19937_64 rng(7);
+    std::map<std::uint64_t, unsigned> truth;
+    const std::vector<std::uint64_t> tracked{1, 2, 3, 42, 1u << 20, 0xdead'beefu};
+    for (int round = 0; round < 20; ++round) {
+      for (std::size_t t = 0; t < tracked.size(); ++t)
+        if (round < static_cast<int>(3 + 2 * t)) {
+          s.increment(tracked[t]);
+          ++truth[tracked[t]];
+        }
+      for (int noise = 0; noise < 100; ++noise) s.increment(rng());  // below the sample size: no aging
+    }
+    REQUIRE(s.additions() < s.sample_size());
+    for (const auto& [hash, count] : truth) {
+      INFO("hash " << hash << ", count " << count);
+      CHECK(s.estimate(hash) >= std::min(count, 15u));
+      CHECK(s.estimate(hash) <= 16u);
+    }
+    CHECK(s.estimate(1) <= 3 + 2);  // 3 increments; a little noise at most
+  }
+  SECTION("the doorkeeper takes the first occurrence; counters take the rest") {
+    frequency_sketch s(1024);
+    CHECK(s.estimate(99) == 0);
+    s.increment(99);
+    CHECK(s.estimate(99) == 1);  // the doorkeeper's one
+    s.increment(99);
+    s.increment(99);
+    CHECK(s.estimate(99) == 3);
+    for (int i = 0; i < 40; ++i) s.increment(99);
+    CHECK(s.estimate(99) == 16);  // 15 in the counters, 1 in the doorkeeper
+  }
+  SECTION("at the sample size every counter halves and the doorkeeper is cleared") {
+    frequency_sketch s(64);  // sample size 640
+    for (int i = 0; i < 9; ++i) s.increment(5);  // doorkeeper + 8
+    s.increment(6);                              // doorkeeper only
+    CHECK(s.estimate(5) == 9);
+    CHECK(s.estimate(6) == 1);
+    std::uint64_t other = 1'000'000;
+    while (s.additions() + 1 < s.sample_size()) s.increment(other++);
+    CHECK(s.estimate(5) >= 9);
+    s.increment(other++);  // the 640th: aging
+    CHECK(s.additions() == 320);
+    CHECK(s.estimate(5) >= 4);  // 8 / 2, with noise from the 630 others; no doorkeeper
+    CHECK(s.estimate(5) <= 6);
+    CHECK(s.estimate(6) <= 1);
+    s.clear();
+    CHECK(s.estimate(5) == 0);
+    CHECK(s.additions() == 0);
+  }
+}
+
+// ---- the reference
+
+namespace {
+
+using w_tinylfu_test::int_spec;
+using w_tinylfu_test::int_store;
+using w_tinylfu_test::reference_w_tinylfu;
+
+std::vector<int> keys_in(const int_store& s, region r) {
+  std::vector<int> keys;
+  s.for_each_in(r, [&](int key, int, cachet::time_point) { keys.push_back(key); });
+  return keys;
+}
+
+// Random requests (get, then set on a miss), writes, erases, touches and
+// contains on skewed keys, with time moving; compares every answer and the
+// three regions, in order, after each step. Returns the steps compared;
+// counts in `window_moves` the steps after which the window's size changed.
+int compare_with_reference(unsigned seed, std::size_t capacity, bool adaptive, int steps, int& window_moves) {
+  std::mt19937 rng(seed);
+  int_store store(cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive});
+  reference_w_tinylfu model(capacity, adaptive);
+  REQUIRE(store.window_capacity() == model.window_max);
+  REQUIRE(store.protected_capacity() == model.protected_max);
+  auto key_of = zipf(3 * capacity + 8, 0.9);
+  std::uniform_int_distribution<int> op_of(0, 19);
+  cachet::time_point now{};
+  std::uniform_int_distribution<int> ttl_of(1, 400);
+  for (int step = 0; step < steps; ++step) {
+    const int key = key_of(rng);
+    const int op = op_of(rng);
+    const auto deadline = now + std::chrono::seconds(ttl_of(rng));
+    const std::size_t window_before = store.window_capacity();
+    bool same = true;
+    switch (op) {
+      case 0: same = store.erase(key) == model.erase(key); break;
+      case 1: store.set(int(key), int(step), deadline); model.set(key, step, deadline); break;
+      case 2: same = store.contains(key, now) == model.contains(key, now); break;
+      case 3: same = store.touch(key, now, deadline) == model.touch(key, now, deadline); break;
+      case 4: now += 1s; break;
+      default: {
+        const int* hit = store.get(key, now);
+        const auto expected = model.get(key, now);
+        same = hit ? expected && *hit == *expected : !expected;
+        if (!hit) {
+          store.set(int(key), int(step), deadline);
+          model.set(key, step, deadline);
+        }
+      }
+    }
+    window_moves += store.window_capacity() != window_before;
+    bool regions_agree = store.window_capacity() == model.window_max;
+    for (region r : {region::window, region::probation, region::protected_})
+      regions_agree = regions_agree && keys_in(store, r) == model.keys_in(r);
+    if (!same || !regions_agree || store.size() != model.entries.size()) {
+      INFO("seed " << seed << ", capacity " << capacity << ", step " << step << ", op " << op << ", key " << key);
+      REQUIRE(same);
+      REQUIRE(store.window_capacity() == model.window_max);
+      for (region r : {region::window, region::probation, region::protected_})
+        REQUIRE(keys_in(store, r) == model.keys_in(r));
+      REQUIRE(store.size() == model.entries.size());
+    }
+  }
+  return steps;
+}
+
+}  // namespace
+
+TEST_CASE("w_tinylfu: matches a plain reference of the algorithm over random skewed streams",
+          "[w_tinylfu][random]") {
+  int compared = 0;
+  int window_moves = 0;
+  const std::vector<std::size_t> capacities{1, 2, 3, 5, 13, 64, 100, 250, 600};
+  SECTION("fixed window") {
+    for (unsigned seed : {1u, 2u, 3u})
+      for (std::size_t capacity : capacities)
+        compared += compare_with_reference(seed, capacity, false, 4000, window_moves);
+    CHECK(compared == 3 * 9 * 4000);
+    CHECK(window_moves == 0);
+  }
+  SECTION("hill climbing on") {
+    for (unsigned seed : {4u, 5u})
+      for (std::size_t capacity : capacities)
+        compared += compare_with_reference(seed, capacity, true, 15000, window_moves);
+    CHECK(compared == 2 * 9 * 15000);
+    WARN("hill climbing resized the window " << window_moves << " times over the compared streams");
+    CHECK(window_moves >= 10);
+  }
+}
+
+// ---- what the policy is for
+
+TEST_CASE("w_tinylfu: a one-time scan larger than the cache leaves the hot keys resident", "[w_tinylfu]") {
+  const auto id = [](int x) { return x; };
+  auto f = cachet::memoize(id, cachet::w_tinylfu{.capacity = 100});
+  auto g = cachet::memoize(id, cachet::lru{.capacity = 100});
+  for (int round = 0; round < 10; ++round)
+    for (int k = 0; k < 50; ++k) {
+      f(k);
+      g(k);
+    }
+  for (int k = 1000; k < 2000; ++k) {  // the scan: ten times the cache, each key once
+    f(k);
+    g(k);
+  }
+  int kept = 0;
+  int kept_by_lru = 0;
+  for (int k = 0; k < 50; ++k) {
+    kept += f.contains(k);
+    kept_by_lru += g.contains(k);
+  }
+  CHECK(kept >= 45);
+  CHECK(kept_by_lru == 0);
+  CHECK(f.storage().size() == 100);
+}
+
+namespace {
+
+// Hits of a cache of `capacity` over `requests` keys from `next_key`.
+template <class Storage, class Next>
+long hits_over(Storage storage, Next next_key, int requests) {
+  long misses = 0;
+  auto f = cachet::memoize([&misses](int x) { ++misses; return x; }, storage, cachet::unsynchronized{});
+  for (int i = 0; i < requests; ++i) f(next_key());
+  return requests - misses;
+}
+
+}  // namespace
+
+TEST_CASE("w_tinylfu: on a Zipf stream it hits at least as often as lru", "[w_tinylfu]") {
+  for (const double skew : {0.7, 0.9, 1.1}) {
+    auto zipf_keys = [skew] {
+      return [rng = std::mt19937(2024), keys = zipf(20000, skew)]() mutable { return keys(rng); };
+    };
+    const int requests = 200000;
+    const long tinylfu = hits_over(cachet::w_tinylfu{.capacity = 500}, zipf_keys(), requests);
+    const long fixed = hits_over(cachet::w_tinylfu{.capacity = 500, .adaptive_window = false}, zipf_keys(), requests);
+    const long lru = hits_over(cachet::lru{.capacity = 500}, zipf_keys(), requests);
+    WARN("Zipf " << skew << ", 20000 keys, capacity 500: hit ratio w_tinylfu " << double(tinylfu) / requests
+                 << " (fixed 1% window " << double(fixed) / requests << "), lru " << double(lru) / requests);
+    CHECK(tinylfu >= lru);
+    CHECK(fixed >= lru);
+  }
+}
+
+namespace {
+
+// The window's size after `requests` keys from `next_key`, with the hit ratio.
+template <class Next>
+std::pair<std::size_t, double> window_after(Next next_key, int requests, std::size_t capacity, bool adaptive = true) {
+  long misses = 0;
+  auto f = cachet::memoize([&misses](int x) { ++misses; return x; },
+                           cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive}, cachet::unsynchronized{});
+  std::size_t window_sum = 0;
+  int samples = 0;
+  for (int i = 0; i < requests; ++i) {
+    f(next_key());
+    if (i >= requests / 2 && i % 1000 == 0) {
+      window_sum += f.storage().window_capacity();
+      ++samples;
+    }
+  }
+  return {window_sum / static_cast<std::size_t>(samples), double(requests - misses) / requests};
+}
+
+}  // namespace
+
+TEST_CASE("w_tinylfu: hill climbing grows the window for recency, keeps it small for a loop", "[w_tinylfu][climb]") {
+  const std::size_t capacity = 200;
+  const int requests = 400000;
+  // A loop over more keys than fit: recency is useless, frequency ties.
+  const auto loop = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity);
+  // Each key is popular for a short while after it first appears, then never
+  // again: frequency learnt in the past is useless, recency is what counts.
+  const auto recent_keys = [] {
+    return [t = 0, rng = std::mt19937(9), back = std::geometric_distribution<int>(0.01)]() mutable {
+      const int frontier = t++ / 3;
+      return std::max(0, frontier - back(rng));
+    };
+  };
+  const auto recency = window_after(recent_keys(), requests, capacity);
+  const auto recency_fixed = window_after(recent_keys(), requests, capacity, false);
+  const auto loop_fixed = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity, false);
+  WARN("capacity " << capacity << ": mean window over the second half: loop " << loop.first << " (hit ratio "
+                   << loop.second << "; fixed window " << loop_fixed.second << "), recency-heavy " << recency.first
+                   << " (hit ratio " << recency.second << "; fixed window " << recency_fixed.second << ")");
+  CHECK(recency.first > loop.first);
+  CHECK(recency.second > recency_fixed.second);
+  CHECK(loop.first <= capacity / 10);
+  CHECK(loop.second > 0.5);  // lru would hit nothing
+}
+
+// ---- through memoize
+
+TEST_CASE("w_tinylfu: every sub-operation through memoize", "[w_tinylfu]") {
+  int calls = 0;
+  auto f = cachet::memoize([&calls](int x) { ++calls; return 2 * x; }, cachet::w_tinylfu{.capacity = 64});
+  CHECK(f(1) == 2);
+  CHECK(f(1) == 2);
+  CHECK(calls == 1);
+  CHECK(f.get(1) == std::optional<int>(2));
+  CHECK(f.get(2) == std::nullopt);
+  CHECK(f.update(1) == 2);
+  CHECK(calls == 2);
+  f.set(100, 3);
+  CHECK(f(3) == 100);
+  CHECK(f.contains(3));
+  CHECK_FALSE(f.contains(4));
+  CHECK(f.touch(3));
+  CHECK_FALSE(f.touch(4));
+  CHECK(f.erase(3));
+  CHECK_FALSE(f.erase(3));
+  CHECK(f.execute(5) == 10);
+  CHECK_FALSE(f.contains(5));
+
+  using call = std::tuple<int>;
+  const std::vector<call> calls_1_to_4{{1}, {2}, {3}, {4}};
+  CHECK(f.get_many(calls_1_to_4) == std::vector<std::optional<int>>{2, std::nullopt, std::nullopt, std::nullopt});
+  CHECK(f.get_or_update_many(calls_1_to_4) == std::vector<int>{2, 4, 6, 8});
+  f.set_many(std::vector<call>{{1}, {2}}, std::vector<int>{-1, -2});
+  CHECK(f.get_many(std::vector<call>{{1}, {2}, {9}}) == std::vector<std::optional<int>>{-1, -2, std::nullopt});
+  CHECK(f.update_many(std::vector<call>{{1}, {9}}) == std::vector<int>{2, 18});
+  CHECK(f.execute_many(std::vector<call>{{20}}) == std::vector<int>{40});
+  CHECK(f.contains_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
+  CHECK(f.touch_many(std::vector<call>{{1}, {20}}) == std::vector<bool>{true, false});
+  CHECK(f.erase_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
+  CHECK(f.storage().size() == 3);
+  f.storage().clear();
+  CHECK(f.storage().size() == 0);
+  CHECK(f.storage().name() == "w_tinylfu");
+}
+
+TEST_CASE("w_tinylfu: hits move within regions; a probation hit promotes; contains is not a use", "[w_tinylfu]") {
+  cachet::detail::w_tinylfu_store<int_spec> s(cachet::w_tinylfu{.capacity = 10, .adaptive_window = false});
+  CHECK(s.window_capacity() == 1);
+  CHECK(s.protected_capacity() == 7);  // 80% of the main region's 9
+  const auto t = cachet::time_point{};
+  for (int k = 1; k <= 4; ++k) s.set(int(k), int(k), cachet::no_deadline);
+  CHECK(keys_in(s, region::window) == std::vector<int>{4});
+  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3});
+  CHECK(s.contains(1, t));
+  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3});
+  CHECK(s.sketch().estimate(std::hash<int>{}(1)) == 1);  // its write only
+  CHECK(*s.get(2, t) == 2);
+  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 3});
+  CHECK(keys_in(s, region::protected_) == std::vector<int>{2});
+  CHECK(s.touch(1, t, cachet::no_deadline));
+  CHECK(keys_in(s, region::protected_) == std::vector<int>{2, 1});
+  CHECK(*s.get(2, t) == 2);
+  CHECK(keys_in(s, region::protected_) == std::vector<int>{1, 2});
+  CHECK(s.peek(2, t).needs_write);
+  CHECK(s.peek(2, t).value == nullptr);
+  CHECK_FALSE(s.peek(99, t).needs_write);
+  CHECK(s.region_weight(region::protected_) == 2);
+}
+
+TEST_CASE("w_tinylfu: expiry on a manual clock; eviction reclaims the expired first", "[w_tinylfu][expiry]") {
+  cachet::manual_clock clock;
+  SECTION("expire_after_write") {
+    auto f = cachet::memoize([](int x) { return x; }, cachet::w_tinylfu{.capacity = 2},
+                             cachet::expire_after_write{10s}, clock, cachet::record_stats{});
+    for (int i = 0; i < 5; ++i) f(1);  // 1 is popular
+    clock.advance(5s);
+    f(2);  // 1 goes to probation
+    clock.advance(6s);  // 1 expired, 2 live
+    f(3);  // 2 is the candidate: it beats 1 only because 1 expired
+    CHECK(keys_of(f) == std::vector<int>{2, 3});
+    CHECK(f.stats().expirations == 1);
+    CHECK(f.stats().evictions == 0);
+    clock.advance(5s);
+    CHECK(f.get(2) == std::nullopt);
+    CHECK(f.storage().size() == 1);
+    CHECK(f.storage().erase_expired(clock.now()) == 0);
+    clock.advance(10s);
+    CHECK(f.storage().erase_expired(clock.now()) == 1);
+    CHECK(f.storage().size() == 0);
+  }
+  SECTION("expire_after_access") {
+    auto f = cachet::memoize([](int x) { return x; }, cachet::w_tinylfu{.capacity = 4},
+                             cachet::expire_after_access{10s}, clock);
+    f(1);
+    f(2);
+    clock.advance(8s);
+    CHECK(f.get(1) == 1);  // renewed to 18 s
+    clock.advance(8s);
+    CHECK(f.contains(1));
+    CHECK_FALSE(f.contains(2));
+    CHECK_FALSE(f.touch(2));
+    clock.advance(10s);
+    CHECK_FALSE(f.contains(1));
+  }
+}
+
+TEST_CASE("w_tinylfu: a removal listener hears evicted, erased, replaced and expired entries",
+          "[w_tinylfu][listener]") {
+  std::vector<std::tuple<int, std::string, cause>> log;
+  cachet::manual_clock clock;
+  auto f = cachet::memoize([](int x) { return "v" + std::to_string(x); }, cachet::w_tinylfu{.capacity = 2},
+                           cachet::expire_after_write{10s}, clock,
+                           cachet::removal_listener{[&](const std::tuple<int>& key, const std::string& value, cause why) {
+                             log.emplace_back(std::get<0>(key), value, why);
+                           }});
+  using heard = std::vector<std::tuple<int, std::string, cause>>;
+  f(1);
+  f(1);
+  f(2);
+  f(3);  // 2 (seen once) loses its duel with 1 (seen twice)
+  CHECK(log == heard{{2, "v2", cause::evicted}});
+  CHECK(keys_of(f) == std::vector<int>{1, 3});
+  log.clear();
+  CHECK(f.erase(1));
+  CHECK(log == heard{{1, "v1", cause::erased}});
+  log.clear();
+  f.set("new", 3);
+  f.update(3);
+  CHECK(log == heard{{3, "v3", cause::replaced}, {3, "new", cause::replaced}});
+  log.clear();
+  clock.advance(11s);
+  CHECK(f.get(3) == std::nullopt);
+  CHECK(log == heard{{3, "v3", cause::expired}});
+}
+
+TEST_CASE("w_tinylfu: a weigher sizes the regions by weight", "[w_tinylfu][weigher]") {
+  int calls = 0;
+  auto f = cachet::memoize([&](int x) { ++calls; return text_of(x); }, cachet::w_tinylfu{.max_weight = 100},
+                           cachet::weigher{[](const std::string& s) { return s.size(); }});
+  CHECK(f.storage().max_weight() == 100);
+  CHECK(f.storage().window_capacity() == 1);
+  for (int k : {10, 20, 30, 10, 10, 10}) f(k);  // each heavier than the window: straight to probation
+  CHECK(f.storage().total_weight() == 60);
+  f(50);  // 110: 50 (seen once) loses to probation's oldest, 20 (seen once)
+  CHECK_FALSE(f.contains(50));
+  f(50);  // seen twice: now it beats 20
+  CHECK_FALSE(f.contains(20));
+  CHECK(f.contains(50));
+  CHECK(f.storage().total_weight() == 90);
+  f.set(text_of(60), 10);  // 10 grows to 60: others go until it fits, never 10 itself
+  CHECK(f.contains(10));
+  CHECK(f.storage().total_weight() <= 100);
+  CHECK(f.storage().total_weight() >= 60);
+  CHECK(f(101).size() == 101);  // heavier than max_weight: returned, not stored
+  CHECK_FALSE(f.contains(101));
+  f.set(text_of(120), 10);  // too heavy: the older value of 10 is dropped
+  CHECK_FALSE(f.contains(10));
+  CHECK(calls == 6);
+}
+
+TEST_CASE("w_tinylfu: sharded<4> from several threads", "[w_tinylfu][sharded][threads]") {
+  std::atomic<int> calls{0};
+  auto f = cachet::memoize([&](int x) { ++calls; return 3 * x; }, cachet::w_tinylfu{.capacity = 1024},
+                           cachet::sharded<4>{}, cachet::record_stats{});
+  for (int k = 0; k < 32; ++k) f(k);
+  std::latch start(4);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < 2000; ++i) wrong += f((i + t) % 32) != 3 * ((i + t) % 32);
+    });
+  for (auto& t : pool) t.join();
+  CHECK(wrong == 0);
+  CHECK(calls == 32);  // all fit: every call from the threads was a hit
+  CHECK(f.stats().hits == 8000);
+
+  // Mixed operations on a small cache: every shard stays within its part.
+  auto g = cachet::memoize([](int k) { return k + 1; }, cachet::w_tinylfu{.capacity = 64}, cachet::sharded<4>{});
+  std::latch go(4);
+  pool.clear();
+  for (unsigned t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      std::mt19937 rng(100 + t);
+      std::uniform_int_distribution<int> key(0, 255);
+      go.arrive_and_wait();
+      for (int i = 0; i < 5000; ++i) {
+        const int k = key(rng);
+        switch (i % 4) {
+          case 0: wrong += g(k) != k + 1; break;
+          case 1: if (auto v = g.get(k)) wrong += *v != k + 1; break;
+          case 2: g.set(k + 1, k); break;
+          default: (void)g.erase(k); break;
+        }
+      }
+    });
+  for (auto& t : pool) t.join();
+  CHECK(wrong == 0);
+  for (std::size_t s = 0; s < 4; ++s) CHECK(g.storage().shard_store(s).size() <= 16);
+}
+
+TEST_CASE("w_tinylfu: copies and moves keep regions and sketch; copies are independent", "[w_tinylfu]") {
+  auto f = cachet::memoize([](int x) { return x; }, cachet::w_tinylfu{.capacity = 8});
+  for (int k = 1; k <= 6; ++k) f(k);
+  f(2);
+  const auto before = keys_of(f);
+  auto copy = f;
+  CHECK(keys_of(copy) == before);
+  for (int k = 1; k <= 6; ++k) CHECK(copy.contains(k));  // the index was rebuilt
+  CHECK(copy.erase(3));
+  CHECK(keys_of(f) == before);
+  CHECK(f.contains(3));
+  auto moved = std::move(copy);
+  CHECK_FALSE(moved.contains(3));
+  for (int k : {1, 2, 4, 5, 6}) CHECK(moved.contains(k));
+  copy.storage().clear();  // a moved-from cache is usable once cleared
+  copy(9);
+  CHECK(keys_of(copy) == std::vector<int>{9});
+  f = moved;  // assignment
+  CHECK_FALSE(f.contains(3));
+  for (int k : {1, 2, 4, 5, 6}) CHECK(f.contains(k));
+}
+
+TEST_CASE("w_tinylfu: a typed, shardable storage with a const peek", "[w_tinylfu][sharded]") {
+  STATIC_REQUIRE(cachet::storage_traits<cachet::w_tinylfu>::shardable);
+  STATIC_REQUIRE(cachet::storage_traits<cachet::w_tinylfu>::typed);
+  STATIC_REQUIRE(cachet::store<int_store>);
+  STATIC_REQUIRE(requires(const int_store& s, int k, cachet::time_point t) {
+    { s.peek(k, t) } -> std::same_as<cachet::peeked<int>>;
+  });
+}
+
+#if CACHET_TEST_COUNT_ALLOCATIONS
+TEST_CASE("w_tinylfu: a hit allocates nothing", "[w_tinylfu][allocation]") {
+  auto f = cachet::memoize([](const std::string& s) { return static_cast<int>(s.size()); },
+                           cachet::w_tinylfu{.capacity = 8});
+  const std::string key(100, 'k');
+  f(key);
+  allocation_count = 0;
+  counting_allocations = true;
+  int sum = 0;
+  for (int i = 0; i < 100; ++i) sum += f(key) + *f.get(std::string_view(key));
+  CHECK(allocation_count == 0);
+  delete new int(1);  // the counter works
+  counting_allocations = false;
+  CHECK(allocation_count == 1);
+  CHECK(sum == 100 * 200);
+}
+#endif
+
+TEST_CASE("w_tinylfu: bad settings are rejected", "[w_tinylfu]") {
+  const auto id = [](int x) { return x; };
+  CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.capacity = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.max_weight = 8}), std::invalid_argument);
+  CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.max_weight = 0}, cachet::weigher{[](int) { return 1; }}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.capacity = 2}, cachet::sharded<4>{}), std::invalid_argument);
+  CHECK(cachet::w_tinylfu{.capacity = 10}.shard(1, 4).capacity == 3);
+  CHECK(cachet::w_tinylfu{.capacity = 10}.shard(3, 4).capacity == 2);
+  CHECK_FALSE(cachet::w_tinylfu{.capacity = 10, .adaptive_window = false}.shard(0, 2).adaptive_window);
+}

@@ -1,0 +1,176 @@
+// tests/w_tinylfu_reference.hpp: W-TinyLFU written plainly (a std::list per
+// region, a std::map, the store's own sketch and climber), for
+// test_w_tinylfu.cpp to run in step with cachet's store on random streams.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include <cachet/storage/w_tinylfu.hpp>
+
+namespace w_tinylfu_test {
+
+using region = cachet::detail::lfu_region;
+
+using int_spec = cachet::entry_spec<int, int, std::hash<int>, std::equal_to<int>, true>;
+using int_store = cachet::detail::w_tinylfu_store<int_spec>;
+
+//! W-TinyLFU as the store means it, plainly: a std::list per region (front:
+//! newest), a std::map, the same sketch and climber, unweighted.
+struct reference_w_tinylfu {
+  struct entry {
+    int value;
+    cachet::time_point deadline;
+    region where;
+    std::list<int>::iterator position;
+  };
+  reference_w_tinylfu(std::size_t capacity, bool adaptive)
+      : maximum(capacity),
+        window_max(std::max<std::size_t>(1, capacity / 100)),
+        protected_max((capacity - window_max) * 8 / 10),
+        adaptive(adaptive),
+        sketch(capacity),
+        climber(capacity, sketch.sample_size()) {}
+
+  std::size_t maximum, window_max, protected_max;
+  bool adaptive;
+  cachet::detail::frequency_sketch sketch;
+  cachet::detail::hill_climber climber;
+  std::list<int> lists[3];
+  std::map<int, entry> entries;
+  cachet::time_point latest{};
+
+  std::list<int>& list_of(region r) { return lists[static_cast<int>(r)]; }
+  void link_front(int k, region r) {
+    entry& e = entries.at(k);
+    e.where = r;
+    e.position = list_of(r).insert(list_of(r).begin(), k);
+  }
+  void move(int k, region r) {
+    list_of(entries.at(k).where).erase(entries.at(k).position);
+    link_front(k, r);
+  }
+  void remove(int k) {
+    list_of(entries.at(k).where).erase(entries.at(k).position);
+    entries.erase(k);
+  }
+  void demote() {
+    while (list_of(region::protected_).size() > protected_max) move(list_of(region::protected_).back(), region::probation);
+  }
+  void use(int k) {
+    sketch.increment(std::hash<int>{}(k));
+    move(k, entries.at(k).where == region::window ? region::window : region::protected_);
+    demote();
+  }
+  bool expired(int k) const { return entries.at(k).deadline <= latest; }
+  unsigned frequency(int k) const { return sketch.estimate(std::hash<int>{}(k)); }
+  int duel(int candidate, int victim) const {
+    if (expired(candidate)) return candidate;
+    if (expired(victim)) return victim;
+    return frequency(candidate) > frequency(victim) ? victim : candidate;
+  }
+  std::optional<int> oldest(region r, std::optional<int> except = {}) {
+    for (auto it = list_of(r).rbegin(); it != list_of(r).rend(); ++it)
+      if (*it != except) return *it;
+    return std::nullopt;
+  }
+  std::optional<int> main_victim(std::optional<int> except = {}) {
+    if (auto v = oldest(region::probation, except)) return v;
+    return oldest(region::protected_, except);
+  }
+  void insert(int k, int value, cachet::time_point deadline) {
+    sketch.increment(std::hash<int>{}(k));
+    climber.record_miss();
+    entries[k] = entry{value, deadline, region::window, {}};
+    link_front(k, region::window);
+    while (list_of(region::window).size() > window_max) {
+      const int candidate = list_of(region::window).back();
+      move(candidate, region::probation);
+      while (entries.size() > maximum) {
+        const auto victim = main_victim(candidate);
+        const int loser = victim ? duel(candidate, *victim) : candidate;
+        remove(loser);
+        if (loser == candidate) break;
+      }
+    }
+    while (entries.size() > maximum) {
+      const auto candidate = oldest(region::window);
+      const auto victim = main_victim();
+      remove(candidate && victim ? duel(*candidate, *victim) : candidate ? *candidate : *victim);
+    }
+    climb();
+  }
+  void climb() {
+    if (!adaptive) return;
+    const std::int64_t change = climber.adjustment();
+    if (change > 0) {  // the window takes room from protected and fills it with main's oldest
+      std::size_t quota = std::min(static_cast<std::size_t>(change), protected_max);
+      protected_max -= quota;
+      window_max += quota;
+      demote();
+      for (int moves = 0; main_victim() && quota > 0 && moves < 1000; --quota, ++moves)
+        move(*main_victim(), region::window);
+      protected_max += quota;
+      window_max -= quota;
+    } else if (change < 0 && window_max > 1) {  // the window's oldest go to probation
+      std::size_t quota = std::min(static_cast<std::size_t>(-change), window_max - 1);
+      protected_max += quota;
+      window_max -= quota;
+      for (int moves = 0; !list_of(region::window).empty() && quota > 0 && moves < 1000; --quota, ++moves)
+        move(list_of(region::window).back(), region::probation);
+      protected_max -= quota;
+      window_max += quota;
+    }
+  }
+
+  // The live entry of `key`; an expired one met here is reclaimed.
+  entry* live(int k, cachet::time_point now) {
+    latest = std::max(latest, now);
+    const auto it = entries.find(k);
+    if (it == entries.end()) return nullptr;
+    if (it->second.deadline <= now) {
+      remove(k);
+      return nullptr;
+    }
+    return &it->second;
+  }
+  std::optional<int> get(int k, cachet::time_point now) {
+    if (!live(k, now)) return std::nullopt;
+    use(k);
+    climber.record_hit();
+    climb();
+    return entries.at(k).value;
+  }
+  void set(int k, int value, cachet::time_point deadline) {
+    if (const auto it = entries.find(k); it != entries.end()) {
+      it->second.value = value;
+      it->second.deadline = deadline;
+      use(k);
+      return;
+    }
+    insert(k, value, deadline);
+  }
+  bool erase(int k) {
+    if (!entries.contains(k)) return false;
+    remove(k);
+    return true;
+  }
+  bool contains(int k, cachet::time_point now) { return live(k, now) != nullptr; }
+  bool touch(int k, cachet::time_point now, cachet::time_point deadline) {
+    entry* e = live(k, now);
+    if (!e) return false;
+    e->deadline = deadline;
+    use(k);
+    return true;
+  }
+  std::vector<int> keys_in(region r) const {
+    return std::vector<int>(lists[static_cast<int>(r)].rbegin(), lists[static_cast<int>(r)].rend());
+  }
+};
+
+}  // namespace w_tinylfu_test
