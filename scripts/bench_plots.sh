@@ -118,7 +118,7 @@ histogram("floor", "bench_hit_floor.png",
 
 cols = 3
 rows_n = (len(names) + cols - 1) // cols
-g.append(f'set terminal pngcairo size 1500,{420 * rows_n} font "DejaVu Sans,11" noenhanced')
+g.append(f'set terminal pngcairo size 1500,{500 * rows_n} font "DejaVu Sans,11" noenhanced')
 g.append(f'set output "{os.path.join(out, "bench_hitratio.png")}"')
 g.append('unset arrow')
 g.append('set offsets 0, 0, 0, 0')
@@ -126,7 +126,7 @@ g.append('set style data linespoints')
 g.append('set logscale x')
 g.append('set yrange [0:100]')
 g.append('set grid xtics ytics')
-g.append('set key bottom right')
+g.append('set key below horizontal maxrows 2 font ",9" samplen 1.5')
 g.append('set xlabel "capacity (entries)"')
 g.append('set ylabel "hit ratio (%)"')
 g.append(f'set multiplot layout {rows_n},{cols} title "Hit ratio by capacity (cache2k traces: headissue GmbH / Jens Wilke, CC BY 4.0)"')
