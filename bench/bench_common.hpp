@@ -291,6 +291,16 @@ struct cachet_s3fifo {
 };
 
 template <class KT, class S>
+struct cachet_w_tinylfu {
+  static constexpr const char* name = "w_tinylfu";
+  static constexpr bool evicts = true;
+  using type = cachet::cached<typename KT::fn, cachet::w_tinylfu, typename S::cachet_policy>;
+  static std::unique_ptr<type> make(std::size_t n) {
+    return std::make_unique<type>(typename KT::fn{}, cachet::w_tinylfu{.capacity = n}, typename S::cachet_policy{});
+  }
+};
+
+template <class KT, class S>
 struct cachet_dict {
   static constexpr const char* name = "dict";
   static constexpr bool evicts = false;

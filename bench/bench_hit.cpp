@@ -2,7 +2,7 @@
 // of the stream, so each call is a hit (checked: the function must not run).
 //
 //   hit/{lru,dict}/{unsync,mutex}/{int,string,dense}/{10k,1M}/{zipf,uniform}
-//   hit/{sieve,s3fifo}/unsync/...  the FIFO-based bounded storages
+//   hit/{sieve,s3fifo,w_tinylfu}/unsync/...  the other bounded storages
 //   hit/baseline_classic_lru/...  the same guarantee as lru (list + map)
 //   hit/baseline_classic_map/...  the same guarantee as dict (unordered_map)
 //   hit/baseline_flat_find/unsync/...   boost::unordered_flat_map::find alone
@@ -71,6 +71,7 @@ void register_key_kind() {
     register_hits<classic_lru<KT, unsync>, KT, unsync>(size);
     register_hits<cachet_sieve<KT, unsync>, KT, unsync>(size);
     register_hits<cachet_s3fifo<KT, unsync>, KT, unsync>(size);
+    register_hits<cachet_w_tinylfu<KT, unsync>, KT, unsync>(size);
     register_hits<cachet_lru<KT, locked>, KT, locked>(size);
     register_hits<classic_lru<KT, locked>, KT, locked>(size);
     register_hits<cachet_dict<KT, unsync>, KT, unsync>(size);
