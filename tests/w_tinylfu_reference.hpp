@@ -107,7 +107,7 @@ struct reference_w_tinylfu {
   }
   void climb() {
     if (!adaptive) return;
-    const std::int64_t change = climber.adjustment();
+    const std::int64_t change = climber.adjustment(window_max);
     if (change > 0) {  // the window takes room from protected and fills it with main's oldest
       std::size_t quota = std::min(static_cast<std::size_t>(change), protected_max);
       protected_max -= quota;

@@ -3,17 +3,32 @@
 // periodic aging and a doorkeeper (TinyLFU, Einziger, Friedman and Manes,
 // ACM ToS 2017).
 //
-// Four rows of `width` counters (a power of two), sixteen to a 64-bit word.
-// A key's counter in row r is picked by double hashing of one mixed 64-bit
-// hash, so an estimate reads four words and hashes once. The doorkeeper, a
-// Bloom filter of 16 bits per counter-width probed twice, takes each key's
-// first occurrence since the last aging, so keys seen once never reach the
-// counters; a key's estimate is the least of its four counters, plus one if
-// the doorkeeper has it.
+// Four rows of `width` counters (a power of two, 4 x the entries expected
+// rounded up: 16 counters an entry, as Caffeine's FrequencySketch), sixteen
+// to a 64-bit word. A key's counter in row r is picked by double hashing of
+// one mixed 64-bit hash, so an estimate reads four words and hashes once.
+// The doorkeeper, a Bloom filter of 8 bits per counter-width probed twice,
+// takes each key's first occurrence since the last aging, so keys seen once
+// never reach the counters; a key's estimate is the least of its four
+// counters, plus one if the doorkeeper has it.
 //
-// Aging: after `sample_size` increments (10 x the entries expected) every
+// Aging: after `sample_size` increments (20 x the entries expected) every
 // counter is halved, the doorkeeper cleared, and the increment count
-// halved, so old popularity fades and counters rarely saturate.
+// halved, less a quarter of the counters that were odd (the counts the
+// halving truncated, per row), so old popularity fades and counters rarely
+// saturate. As in Caffeine, an increment that changes nothing (every
+// counter of the key at 15) is not counted toward the sample.
+//
+// Tuning (measured with bench/hitratio against Caffeine 2.6.2, whose
+// FrequencySketch is the source of the 16 counters an entry, the count of
+// only the increments that add, and the odd-count correction at reset):
+// the first version had 4 counters an entry, 16 doorkeeper bits a column,
+// a sample of 10 x and counted every increment; with a fixed window, 16
+// counters an entry raised the Zipf and scan hit ratios by 0.05 to 0.7
+// points, each of the other two Caffeine rules by 0.05 to 0.25; the doorkeeper
+// still costs about 0.15 points at a sample of 10 x, which a sample of 20 x
+// more than wins back (its information outlives one aging less than the
+// counters' does).
 #pragma once
 
 #include <algorithm>
@@ -30,23 +45,25 @@ class frequency_sketch {
   static constexpr unsigned max_count = 15;
 
   //! A sketch for about `expected_entries` distinct popular keys: width
-  //! bit_ceil(max(expected_entries, 16)), aging every 10 x expected_entries
-  //! increments.
+  //! 4 x bit_ceil(max(expected_entries, 16)), aging every 20 x
+  //! expected_entries increments.
   explicit frequency_sketch(std::size_t expected_entries)
-      : width_(std::bit_ceil(std::max<std::size_t>(expected_entries, 16))),
-        sample_size_(10 * std::max<std::size_t>(expected_entries, 1)),
+      : width_(counters_per_entry * std::bit_ceil(std::max<std::size_t>(expected_entries, 16))),
+        sample_size_(samples_per_entry * std::max<std::size_t>(expected_entries, 1)),
         counters_(rows * width_ / counters_per_word, 0),
         doorkeeper_(doorkeeper_bits_per_counter * width_ / 64, 0) {}
 
   //! Counts one occurrence of the key hashed to `hash`.
   void increment(std::uint64_t hash) noexcept {
     const std::uint64_t h = mix(hash);
+    bool added = true;  // a first occurrence sets the doorkeeper
     if (doorkeeper_insert(h)) {  // seen before: the first occurrence stays in the doorkeeper
       const std::size_t lo = h & 0xffff'ffffu;
       const std::size_t hi = h >> 32;
-      for (unsigned r = 0; r < rows; ++r) bump(r, (lo + r * hi) & (width_ - 1));
+      added = false;
+      for (unsigned r = 0; r < rows; ++r) added = bump(r, (lo + r * hi) & (width_ - 1)) || added;
     }
-    if (++additions_ >= sample_size_) age();
+    if (added && ++additions_ >= sample_size_) age();
   }
 
   //! How often the key hashed to `hash` occurred since the counts were last
@@ -70,14 +87,17 @@ class frequency_sketch {
 
   std::size_t width() const noexcept { return width_; }
   std::size_t sample_size() const noexcept { return sample_size_; }
-  //! Increments since the last aging (plus half of those before it).
+  //! Increments that added since the last aging (plus about half of those
+  //! before it).
   std::size_t additions() const noexcept { return additions_; }
   //! The bytes the counters and the doorkeeper take.
   std::size_t bytes() const noexcept { return (counters_.size() + doorkeeper_.size()) * sizeof(std::uint64_t); }
 
  private:
   static constexpr unsigned counters_per_word = 16;
-  static constexpr std::size_t doorkeeper_bits_per_counter = 16;
+  static constexpr std::size_t counters_per_entry = 4;  // in each row
+  static constexpr std::size_t samples_per_entry = 20;
+  static constexpr std::size_t doorkeeper_bits_per_counter = 8;
 
   // std::hash of an integer is the integer: spread every input bit (the
   // finalizer of SplitMix64).
@@ -98,8 +118,11 @@ class frequency_sketch {
     return static_cast<unsigned>((word >> shift_of(column)) & 0xfu);
   }
 
-  void bump(unsigned row, std::size_t column) noexcept {
-    if (count(row, column) < max_count) word_of(row, column) += std::uint64_t{1} << shift_of(column);
+  // Returns whether the counter grew (it stops at max_count).
+  bool bump(unsigned row, std::size_t column) noexcept {
+    if (count(row, column) >= max_count) return false;
+    word_of(row, column) += std::uint64_t{1} << shift_of(column);
+    return true;
   }
 
   // The doorkeeper's two bit positions, from a second mix of h (independent of the rows').
@@ -130,9 +153,13 @@ class frequency_sketch {
   }
 
   void age() noexcept {
-    for (std::uint64_t& word : counters_) word = (word >> 1) & 0x7777'7777'7777'7777u;
+    std::size_t odd = 0;  // counters the halving truncates
+    for (std::uint64_t& word : counters_) {
+      odd += static_cast<std::size_t>(std::popcount(word & 0x1111'1111'1111'1111u));
+      word = (word >> 1) & 0x7777'7777'7777'7777u;
+    }
     std::ranges::fill(doorkeeper_, 0);
-    additions_ /= 2;
+    additions_ = additions_ / 2 - std::min(additions_ / 2, odd / rows);
   }
 
   std::size_t width_;

@@ -354,7 +354,7 @@ class w_tinylfu_store {
   // Hill climbing (hill_climber.hpp) at the end of each sample.
   void climb() noexcept {
     if (!adaptive_) return;
-    const std::int64_t change = climber_.adjustment();
+    const std::int64_t change = climber_.adjustment(regions_.window_max());
     if (change > 0) regions_.grow_window(static_cast<std::size_t>(change));
     if (change < 0) regions_.shrink_window(static_cast<std::size_t>(-change));
   }
