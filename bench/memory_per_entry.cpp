@@ -1,6 +1,6 @@
 // bench/memory_per_entry.cpp: heap bytes per entry of a full cache of 1M
-// entries: cachet's lru (int -> int and string -> string), sieve and s3fifo
-// (int -> int), the classic hand-written LRU (std::list +
+// entries: cachet's lru (int -> int and string -> string), sieve, s3fifo and
+// w_tinylfu (int -> int; w_tinylfu's frequency sketch included), the classic hand-written LRU (std::list +
 // std::unordered_map) and, for reference, cachet's dict and a bare
 // boost::unordered_flat_map.
 //
@@ -197,6 +197,9 @@ int main(int argc, char** argv) {
                               cachet_maker<int_to_int>(cachet::sieve{.capacity = entries}), cached_size, hit_ids, ok));
   rows.push_back(measure<int>("s3fifo", "int -> int", entries,
                               cachet_maker<int_to_int>(cachet::s3fifo{.capacity = entries}), cached_size, hit_ids, ok));
+  rows.push_back(measure<int>("w_tinylfu", "int -> int", entries,
+                              cachet_maker<int_to_int>(cachet::w_tinylfu{.capacity = entries}), cached_size, hit_ids,
+                              ok));
   rows.push_back(measure<int>("dict", "int -> int", entries, cachet_maker<int_to_int>(cachet::dict{}), cached_size,
                               hit_ids, ok));
   rows.push_back(measure<int>(
