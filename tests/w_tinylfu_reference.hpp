@@ -1,5 +1,5 @@
 // tests/w_tinylfu_reference.hpp: W-TinyLFU written plainly (a std::list per
-// region, a std::map, the store's own sketch and climber), for
+// region, a std::map, the store's own sketch, climber and admission), for
 // test_w_tinylfu.cpp to run in step with cachet's store on random streams.
 #pragma once
 
@@ -21,7 +21,7 @@ using int_spec = cachet::entry_spec<int, int, std::hash<int>, std::equal_to<int>
 using int_store = cachet::detail::w_tinylfu_store<int_spec>;
 
 //! W-TinyLFU as the store means it, plainly: a std::list per region (front:
-//! newest), a std::map, the same sketch and climber, unweighted.
+//! newest), a std::map, the same sketch, climber and admission, unweighted.
 struct reference_w_tinylfu {
   struct entry {
     int value;
@@ -35,12 +35,13 @@ struct reference_w_tinylfu {
         protected_max((capacity - window_max) * 8 / 10),
         adaptive(adaptive),
         sketch(capacity),
-        climber(capacity, sketch.sample_size()) {}
+        climber(capacity, 20 * capacity) {}
 
   std::size_t maximum, window_max, protected_max;
   bool adaptive;
   cachet::detail::frequency_sketch sketch;
   cachet::detail::hill_climber climber;
+  cachet::detail::admission admission;  // the same draws as the store's
   std::list<int> lists[3];
   std::map<int, entry> entries;
   cachet::time_point latest{};
@@ -69,10 +70,10 @@ struct reference_w_tinylfu {
   }
   bool expired(int k) const { return entries.at(k).deadline <= latest; }
   unsigned frequency(int k) const { return sketch.estimate(std::hash<int>{}(k)); }
-  int duel(int candidate, int victim) const {
+  int duel(int candidate, int victim) {
     if (expired(candidate)) return candidate;
     if (expired(victim)) return victim;
-    return frequency(candidate) > frequency(victim) ? victim : candidate;
+    return admission.admit(frequency(candidate), frequency(victim)) ? victim : candidate;
   }
   std::optional<int> oldest(region r, std::optional<int> except = {}) {
     for (auto it = list_of(r).rbegin(); it != list_of(r).rend(); ++it)

@@ -23,8 +23,8 @@
 // down instead (toward 1 entry) cost cache2k web07 2 points at capacity
 // 640. With these rules the Zipf streams end at the fixed window's hit
 // ratio while the cache2k traces keep most of the gain of climbing (web12
-// +1.7, orm-busy +4 points over the fixed window). The samples are the
-// sketch's (20 x the cache's size).
+// +1.7, orm-busy +4 points over the fixed window). The store's samples
+// are 20 x the cache's size (twice the sketch's aging period).
 #pragma once
 
 #include <algorithm>
