@@ -33,20 +33,19 @@ class w_tinylfu_store;
 //!
 //! Tuned against Caffeine 2.6.2 (fixed 1% window) with bench/hitratio; mean
 //! hit ratios over each trace's capacities, first version -> now (Caffeine):
-//! Zipf 0.6 32.1 -> 33.7 (33.3), 0.8 50.5 -> 51.8 (51.5), 1.0 71.8 -> 73.0
-//! (72.8), 1.2 87.1 -> 87.9 (87.8), Zipf 0.9 + scans 48.1 -> 50.1 (50.1),
-//! loop 9.7 -> 11.6 (11.7), cache2k web07 53.8 -> 54.5 (53.7), web12 62.9
-//! -> 63.0 (61.5), orm-busy 85.0 -> 84.3 (79.8). What changed: the sketch
-//! takes Caffeine's FrequencySketch rules (16 counters an entry, only the
-//! increments that add count toward the sample, the odd-count correction
-//! at aging), a sample of 20 x the size (it makes up for what the
-//! doorkeeper forgets at each aging), a doorkeeper of 8 bits a column
-//! (frequency_sketch.hpp); the climber ignores its first sample and, on a
+//! Zipf 0.6 32.1 -> 33.6 (33.4), 0.8 50.5 -> 51.7 (51.5), 1.0 71.8 -> 72.9
+//! (72.8), 1.2 87.1 -> 87.9 (87.8), Zipf 0.9 + scans 48.1 -> 50.2 (50.2),
+//! loop 9.7 -> 12.7 (11.8), cache2k web07 53.8 -> 54.4 (53.7), web12 62.9
+//! -> 62.8 (61.5), orm-busy 85.0 -> 85.0 (79.8). What changed: the sketch
+//! takes Caffeine's FrequencySketch rules (16 counters an entry, aging every
+//! 10 x the size, only the increments that add count toward it, the
+//! odd-count correction at aging), keeps a doorkeeper of 8 bits a column
+//! but leaves its bit out of the estimate (frequency_sketch.hpp); the duel
+//! takes Caffeine's random admission of warm candidates (admission.hpp);
+//! the climber samples 20 x the size, ignores its first sample and, on a
 //! change within the noise, steps the window back toward 1% instead of on
 //! (hill_climber.hpp), so the window no longer drifts on a stationary
-//! workload. The store's eviction (one candidate duel at a time, a tie
-//! against the candidate) was measured as it is: Caffeine's random
-//! admission of warm candidates changed no mean by more than 0.1.
+//! workload.
 //!
 //! A use is a hit, a write or a touch; contains() is not. The sketch counts
 //! each request once: a hit at get, a miss when its computed value is
