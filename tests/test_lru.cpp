@@ -3,13 +3,10 @@
 // moves, string keys, and hits that allocate nothing.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <cstdlib>
 #include <list>
 #include <map>
-#include <new>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -21,45 +18,10 @@
 
 #include <cachet/cachet.hpp>
 
+#include "allocation_counter.hpp"
+
 using namespace std::chrono_literals;
 
-// ---- counting global allocations (not under AddressSanitizer, which owns new)
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef CACHET_TEST_COUNT_ALLOCATIONS
-#define CACHET_TEST_COUNT_ALLOCATIONS 1
-#endif
-
-#if CACHET_TEST_COUNT_ALLOCATIONS
-namespace {
-std::atomic<bool> counting_allocations{false};
-std::atomic<long> allocation_count{0};
-
-void* counted_alloc(std::size_t size, std::size_t alignment) {
-  if (counting_allocations.load(std::memory_order_relaxed)) allocation_count.fetch_add(1);
-  if (size == 0) size = 1;
-  void* p = alignment <= alignof(std::max_align_t)
-                ? std::malloc(size)
-                : std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-// The array and nothrow forms call these by default.
-void* operator new(std::size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
-void* operator new(std::size_t size, std::align_val_t a) { return counted_alloc(size, static_cast<std::size_t>(a)); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-#endif
 
 namespace {
 
@@ -400,15 +362,6 @@ TEST_CASE("lru: string keys, looked up as const char*, std::string or std::strin
 #if CACHET_TEST_COUNT_ALLOCATIONS
 namespace {
 
-template <class Call>
-long allocations_in(Call&& call) {
-  allocation_count = 0;
-  counting_allocations = true;
-  call();
-  counting_allocations = false;
-  return allocation_count.load();
-}
-
 template <class Sync>
 void check_hits_allocate_nothing() {
   std::vector<std::string> texts;
@@ -421,7 +374,7 @@ void check_hits_allocate_nothing() {
     f(t);
     g(t);
   }
-  REQUIRE(allocations_in([] { delete new int(1); }) == 1);  // the counter works
+  REQUIRE(allocations_during([] { delete new int(1); }) == 1);  // the counter works
 
   // hits on every entry, oldest first, so that each one changes the recency order
   long total = 0;
@@ -429,12 +382,12 @@ void check_hits_allocate_nothing() {
   for (int round = 0; round < 50; ++round) {
     for (const auto& t : texts) {
       const std::string_view view(t);
-      total += allocations_in([&] { sum += f(t.c_str()); });
-      total += allocations_in([&] { sum += f(t); });
-      total += allocations_in([&] { sum += *f.get(view); });
-      total += allocations_in([&] { sum += g(view); });
-      total += allocations_in([&] { sum += g(t.c_str()); });
-      total += allocations_in([&] { sum += g(t); });
+      total += allocations_during([&] { sum += f(t.c_str()); });
+      total += allocations_during([&] { sum += f(t); });
+      total += allocations_during([&] { sum += *f.get(view); });
+      total += allocations_during([&] { sum += g(view); });
+      total += allocations_during([&] { sum += g(t.c_str()); });
+      total += allocations_during([&] { sum += g(t); });
     }
   }
   CHECK(total == 0);
@@ -443,7 +396,7 @@ void check_hits_allocate_nothing() {
   auto copy = f;  // a copy's rebuilt store allocates nothing on hits either
   long copy_total = 0;
   for (int round = 0; round < 50; ++round)
-    for (const auto& t : texts) copy_total += allocations_in([&] { sum += copy(t); });
+    for (const auto& t : texts) copy_total += allocations_during([&] { sum += copy(t); });
   CHECK(copy_total == 0);
 }
 

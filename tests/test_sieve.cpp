@@ -3,67 +3,29 @@
 // evictions, expiry, removals, weights, stats and sharded hits from threads.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <cstdlib>
-#include <latch>
 #include <list>
 #include <map>
-#include <new>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <tuple>
 #include <vector>
 
 #include <cachet/cachet.hpp>
 #include <cachet/storage/sieve.hpp>
 
+#include "allocation_counter.hpp"
+#include "sharded_threads.hpp"
 #include "storage_conformance.hpp"
 
 using namespace std::chrono_literals;
 using cause = cachet::removal_cause;
 
-// ---- counting global allocations (as test_lru.cpp; not under ASan or TSan, which own new)
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef CACHET_TEST_COUNT_ALLOCATIONS
-#define CACHET_TEST_COUNT_ALLOCATIONS 1
-#endif
-
-#if CACHET_TEST_COUNT_ALLOCATIONS
-namespace {
-std::atomic<bool> counting_allocations{false};
-std::atomic<long> allocation_count{0};
-
-void* counted_alloc(std::size_t size, std::size_t alignment) {
-  if (counting_allocations.load(std::memory_order_relaxed)) allocation_count.fetch_add(1);
-  if (size == 0) size = 1;
-  void* p = alignment <= alignof(std::max_align_t)
-                ? std::malloc(size)
-                : std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
-void* operator new(std::size_t size, std::align_val_t a) { return counted_alloc(size, static_cast<std::size_t>(a)); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-#endif
 
 namespace {
 
@@ -376,45 +338,7 @@ TEST_CASE("sieve: a weigher keeps entries while their total weight fits", "[siev
 }
 
 TEST_CASE("sieve: sharded<4> serves hits from several threads at once", "[sieve][sharded][threads]") {
-  std::atomic<int> calls{0};
-  auto f = cachet::memoize([&](int x) { ++calls; return 3 * x; }, cachet::sieve{.capacity = 1024},
-                           cachet::sharded<4>{}, cachet::record_stats{});
-  for (int k = 0; k < 32; ++k) f(k);
-  std::latch start(4);
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < 4; ++t)
-    pool.emplace_back([&, t] {
-      start.arrive_and_wait();
-      for (int i = 0; i < 2000; ++i) wrong += f((i + t) % 32) != 3 * ((i + t) % 32);
-    });
-  for (auto& t : pool) t.join();
-  CHECK(wrong == 0);
-  CHECK(calls == 32);  // all fit: every call from the threads was a hit
-  CHECK(f.stats().hits == 8000);
-
-  // Mixed operations on a small cache: every shard stays within its part.
-  auto g = cachet::memoize([](int k) { return k + 1; }, cachet::sieve{.capacity = 64}, cachet::sharded<4>{});
-  std::latch go(4);
-  pool.clear();
-  for (unsigned t = 0; t < 4; ++t)
-    pool.emplace_back([&, t] {
-      std::mt19937 rng(100 + t);
-      std::uniform_int_distribution<int> key(0, 255);
-      go.arrive_and_wait();
-      for (int i = 0; i < 5000; ++i) {
-        const int k = key(rng);
-        switch (i % 4) {
-          case 0: wrong += g(k) != k + 1; break;
-          case 1: if (auto v = g.get(k)) wrong += *v != k + 1; break;
-          case 2: g.set(k + 1, k); break;
-          default: (void)g.erase(k); break;
-        }
-      }
-    });
-  for (auto& t : pool) t.join();
-  CHECK(wrong == 0);
-  for (std::size_t s = 0; s < 4; ++s) CHECK(g.storage().shard_store(s).size() <= 16);
+  cachet_test::check_sharded_from_threads(cachet::sieve{.capacity = 1024}, cachet::sieve{.capacity = 64});
 }
 
 TEST_CASE("sieve: copies and moves keep queue, bits and hand; copies are independent", "[sieve]") {
@@ -454,14 +378,11 @@ TEST_CASE("sieve: a hit allocates nothing", "[sieve][allocation]") {
                            cachet::sieve{.capacity = 8});
   const std::string key(100, 'k');
   f(key);
-  allocation_count = 0;
-  counting_allocations = true;
   int sum = 0;
-  for (int i = 0; i < 100; ++i) sum += f(key) + *f.get(std::string_view(key));
-  CHECK(allocation_count == 0);
-  delete new int(1);  // the counter works
-  counting_allocations = false;
-  CHECK(allocation_count == 1);
+  CHECK(allocations_during([&] {
+          for (int i = 0; i < 100; ++i) sum += f(key) + *f.get(std::string_view(key));
+        }) == 0);
+  CHECK(allocations_during([] { delete new int(1); }) == 1);  // the counter works
   CHECK(sum == 100 * 200);
 }
 #endif

@@ -5,29 +5,26 @@
 // weights, shards, bad settings).
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <functional>
-#include <latch>
 #include <list>
 #include <map>
-#include <new>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <tuple>
 #include <vector>
 
 #include <cachet/cachet.hpp>
 #include <cachet/storage/w_tinylfu.hpp>
 
+#include "allocation_counter.hpp"
+#include "sharded_threads.hpp"
 #include "storage_conformance.hpp"
 #include "w_tinylfu_reference.hpp"
 
@@ -35,33 +32,6 @@ using namespace std::chrono_literals;
 using cause = cachet::removal_cause;
 using region = cachet::detail::lfu_region;
 
-// ---- counting global allocations (as test_lru.cpp; not under AddressSanitizer
-// or ThreadSanitizer, which own new)
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef CACHET_TEST_COUNT_ALLOCATIONS
-#define CACHET_TEST_COUNT_ALLOCATIONS 1
-#endif
-
-#if CACHET_TEST_COUNT_ALLOCATIONS
-namespace {
-std::atomic<bool> counting_allocations{false};
-std::atomic<long> allocation_count{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (counting_allocations.load(std::memory_order_relaxed)) allocation_count.fetch_add(1);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
 
 namespace {
 
@@ -538,45 +508,7 @@ TEST_CASE("w_tinylfu: a weigher sizes the regions by weight", "[w_tinylfu][weigh
 }
 
 TEST_CASE("w_tinylfu: sharded<4> from several threads", "[w_tinylfu][sharded][threads]") {
-  std::atomic<int> calls{0};
-  auto f = cachet::memoize([&](int x) { ++calls; return 3 * x; }, cachet::w_tinylfu{.capacity = 1024},
-                           cachet::sharded<4>{}, cachet::record_stats{});
-  for (int k = 0; k < 32; ++k) f(k);
-  std::latch start(4);
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < 4; ++t)
-    pool.emplace_back([&, t] {
-      start.arrive_and_wait();
-      for (int i = 0; i < 2000; ++i) wrong += f((i + t) % 32) != 3 * ((i + t) % 32);
-    });
-  for (auto& t : pool) t.join();
-  CHECK(wrong == 0);
-  CHECK(calls == 32);  // all fit: every call from the threads was a hit
-  CHECK(f.stats().hits == 8000);
-
-  // Mixed operations on a small cache: every shard stays within its part.
-  auto g = cachet::memoize([](int k) { return k + 1; }, cachet::w_tinylfu{.capacity = 64}, cachet::sharded<4>{});
-  std::latch go(4);
-  pool.clear();
-  for (unsigned t = 0; t < 4; ++t)
-    pool.emplace_back([&, t] {
-      std::mt19937 rng(100 + t);
-      std::uniform_int_distribution<int> key(0, 255);
-      go.arrive_and_wait();
-      for (int i = 0; i < 5000; ++i) {
-        const int k = key(rng);
-        switch (i % 4) {
-          case 0: wrong += g(k) != k + 1; break;
-          case 1: if (auto v = g.get(k)) wrong += *v != k + 1; break;
-          case 2: g.set(k + 1, k); break;
-          default: (void)g.erase(k); break;
-        }
-      }
-    });
-  for (auto& t : pool) t.join();
-  CHECK(wrong == 0);
-  for (std::size_t s = 0; s < 4; ++s) CHECK(g.storage().shard_store(s).size() <= 16);
+  cachet_test::check_sharded_from_threads(cachet::w_tinylfu{.capacity = 1024}, cachet::w_tinylfu{.capacity = 64});
 }
 
 TEST_CASE("w_tinylfu: copies and moves keep regions and sketch; copies are independent", "[w_tinylfu]") {
@@ -616,14 +548,11 @@ TEST_CASE("w_tinylfu: a hit allocates nothing", "[w_tinylfu][allocation]") {
                            cachet::w_tinylfu{.capacity = 8});
   const std::string key(100, 'k');
   f(key);
-  allocation_count = 0;
-  counting_allocations = true;
   int sum = 0;
-  for (int i = 0; i < 100; ++i) sum += f(key) + *f.get(std::string_view(key));
-  CHECK(allocation_count == 0);
-  delete new int(1);  // the counter works
-  counting_allocations = false;
-  CHECK(allocation_count == 1);
+  CHECK(allocations_during([&] {
+          for (int i = 0; i < 100; ++i) sum += f(key) + *f.get(std::string_view(key));
+        }) == 0);
+  CHECK(allocations_during([] { delete new int(1); }) == 1);  // the counter works
   CHECK(sum == 100 * 200);
 }
 #endif
