@@ -52,6 +52,9 @@ class hill_climber {
   void record_hit() noexcept { ++hits_; }
   void record_miss() noexcept { ++misses_; }
 
+  //! Whether a sample is complete (adjustment() would act).
+  bool sample_done() const noexcept { return hits_ + misses_ >= sample_size_; }
+
   //! At the end of a sample, how much the window, now of size `window`,
   //! should grow (negative: shrink), and a new sample starts; else 0.
   std::int64_t adjustment(std::size_t window) noexcept {

@@ -364,7 +364,8 @@ class w_tinylfu_store {
 
   // Hill climbing (hill_climber.hpp) at the end of each sample.
   void climb() noexcept {
-    if (!adaptive_) return;
+    if (!adaptive_ || !climber_.sample_done()) [[likely]]
+      return;
     const std::int64_t change = climber_.adjustment(regions_.window_max());
     if (change > 0) regions_.grow_window(static_cast<std::size_t>(change));
     if (change < 0) regions_.shrink_window(static_cast<std::size_t>(-change));
