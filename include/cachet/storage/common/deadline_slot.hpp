@@ -9,12 +9,15 @@ namespace cachet::detail {
 template <bool Expiring>
 struct deadline_slot {
   time_point at = no_deadline;
+  //! The deadline held (no_deadline: none).
+  time_point when() const noexcept { return at; }
   bool expired(time_point now) const noexcept { return at <= now; }
   void set(time_point deadline) noexcept { at = deadline; }
 };
 
 template <>
 struct deadline_slot<false> {
+  static constexpr time_point when() noexcept { return no_deadline; }
   static constexpr bool expired(time_point) noexcept { return false; }
   static constexpr void set(time_point) noexcept {}
 };

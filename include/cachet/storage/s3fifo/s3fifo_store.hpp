@@ -237,10 +237,7 @@ class s3fifo_store {
     for (const fifo* q : {&main_, &small_})
       for (index_t i = q->tail; i != nil; i = nodes_[i].prev) {
         const node& n = nodes_[i];
-        if constexpr (Spec::expiring)
-          fn(n.key, n.value, n.deadline.at);
-        else
-          fn(n.key, n.value, no_deadline);
+        fn(n.key, n.value, n.deadline.when());
       }
   }
 

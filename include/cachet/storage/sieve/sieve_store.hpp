@@ -243,10 +243,7 @@ class sieve_store {
   void for_each_oldest_first(Fn&& fn) const {
     for (index_t i = tail_; i != nil; i = nodes_[i].prev) {
       const node& n = nodes_[i];
-      if constexpr (Spec::expiring)
-        fn(n.key, n.value, n.deadline.at);
-      else
-        fn(n.key, n.value, no_deadline);
+      fn(n.key, n.value, n.deadline.when());
     }
   }
 

@@ -255,10 +255,7 @@ class w_tinylfu_store {
   template <class Fn>
   void for_each_in(lfu_region r, Fn&& fn) const {
     regions_.for_each_in(r, [&fn](const node& n) {
-      if constexpr (Spec::expiring)
-        fn(n.key, n.value, n.deadline.at);
-      else
-        fn(n.key, n.value, no_deadline);
+      fn(n.key, n.value, n.deadline.when());
     });
   }
 
