@@ -28,6 +28,7 @@
 #include <cachet/cachet.hpp>
 #include <cachet/storage/s3fifo.hpp>
 
+#include "bounded_storage_checks.hpp"
 #include "storage_conformance.hpp"
 
 using namespace std::chrono_literals;
@@ -289,41 +290,8 @@ TEST_CASE("s3fifo: a one-time scan passes through S and leaves the hot set in M"
 }
 
 TEST_CASE("s3fifo: every sub-operation through memoize", "[s3fifo]") {
-  int calls = 0;
-  auto f = cachet::memoize([&calls](int x) { ++calls; return 2 * x; }, cachet::s3fifo{.capacity = 64});
-  REQUIRE(f(1) == 2);
-  REQUIRE(f(1) == 2);
-  REQUIRE(calls == 1);
-  REQUIRE(f.get(1) == std::optional<int>(2));
-  REQUIRE(f.get(2) == std::nullopt);
-  REQUIRE(f.update(1) == 2);
-  REQUIRE(calls == 2);
-  f.set(100, 3);
-  REQUIRE(f(3) == 100);
-  REQUIRE(f.contains(3));
-  REQUIRE_FALSE(f.contains(4));
-  REQUIRE(f.touch(3));
-  REQUIRE_FALSE(f.touch(4));
-  REQUIRE(f.erase(3));
-  REQUIRE_FALSE(f.erase(3));
-  REQUIRE(f.storage().size() == 1);
-  REQUIRE(f.storage().name() == "s3fifo");
-  REQUIRE(f.storage().capacity() == 64);
-
-  using call = std::tuple<int>;
-  const std::vector<call> one_to_four{{1}, {2}, {3}, {4}};
-  REQUIRE(f.get_many(one_to_four) == std::vector<std::optional<int>>{2, std::nullopt, std::nullopt, std::nullopt});
-  REQUIRE(f.get_or_update_many(one_to_four) == std::vector<int>{2, 4, 6, 8});
-  f.set_many(std::vector<call>{{1}, {2}}, std::vector<int>{-1, -2});
-  REQUIRE(f.get_many(std::vector<call>{{1}, {2}, {9}}) == std::vector<std::optional<int>>{-1, -2, std::nullopt});
-  REQUIRE(f.update_many(std::vector<call>{{1}, {9}}) == std::vector<int>{2, 18});
-  REQUIRE(f.contains_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
-  REQUIRE(f.touch_many(std::vector<call>{{1}, {20}}) == std::vector<bool>{true, false});
-  REQUIRE(f.erase_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
-  REQUIRE(f.storage().size() == 3);
-  f.storage().clear();
-  REQUIRE(f.storage().size() == 0);
-  REQUIRE_FALSE(f.contains(2));
+  cachet_test::check_every_sub_operation(cachet::s3fifo{.capacity = 64}, "s3fifo");
+  CHECK(cachet::memoize([](int x) { return x; }, cachet::s3fifo{.capacity = 64}).storage().capacity() == 64);
 }
 
 TEST_CASE("s3fifo: expiry on a manual clock; the listener hears every cause", "[s3fifo][expiry][listener]") {

@@ -20,7 +20,7 @@
 #include <cachet/storage/sieve.hpp>
 
 #include "allocation_counter.hpp"
-#include "sharded_threads.hpp"
+#include "bounded_storage_checks.hpp"
 #include "storage_conformance.hpp"
 
 using namespace std::chrono_literals;
@@ -201,41 +201,7 @@ TEST_CASE("sieve: peek answers under a shared lock and marks the entry visited",
 }
 
 TEST_CASE("sieve: every sub-operation through memoize", "[sieve]") {
-  int calls = 0;
-  auto f = cachet::memoize([&calls](int x) { ++calls; return 2 * x; }, cachet::sieve{.capacity = 64});
-  CHECK(f(1) == 2);
-  CHECK(f(1) == 2);
-  CHECK(calls == 1);
-  CHECK(f.get(1) == std::optional<int>(2));
-  CHECK(f.get(2) == std::nullopt);
-  CHECK(f.update(1) == 2);
-  CHECK(calls == 2);
-  f.set(100, 3);
-  CHECK(f(3) == 100);
-  CHECK(f.contains(3));
-  CHECK_FALSE(f.contains(4));
-  CHECK(f.touch(3));
-  CHECK_FALSE(f.touch(4));
-  CHECK(f.erase(3));
-  CHECK_FALSE(f.erase(3));
-  CHECK(f.execute(5) == 10);
-  CHECK_FALSE(f.contains(5));
-
-  using call = std::tuple<int>;
-  const std::vector<call> calls_1_to_4{{1}, {2}, {3}, {4}};
-  CHECK(f.get_many(calls_1_to_4) == std::vector<std::optional<int>>{2, std::nullopt, std::nullopt, std::nullopt});
-  CHECK(f.get_or_update_many(calls_1_to_4) == std::vector<int>{2, 4, 6, 8});
-  f.set_many(std::vector<call>{{1}, {2}}, std::vector<int>{-1, -2});
-  CHECK(f.get_many(std::vector<call>{{1}, {2}, {9}}) == std::vector<std::optional<int>>{-1, -2, std::nullopt});
-  CHECK(f.update_many(std::vector<call>{{1}, {9}}) == std::vector<int>{2, 18});
-  CHECK(f.execute_many(std::vector<call>{{20}}) == std::vector<int>{40});
-  CHECK(f.contains_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
-  CHECK(f.touch_many(std::vector<call>{{1}, {20}}) == std::vector<bool>{true, false});
-  CHECK(f.erase_many(std::vector<call>{{1}, {9}, {20}}) == std::vector<bool>{true, true, false});
-  CHECK(f.storage().size() == 3);
-  f.storage().clear();
-  CHECK(f.storage().size() == 0);
-  CHECK(f.storage().name() == "sieve");
+  cachet_test::check_every_sub_operation(cachet::sieve{.capacity = 64}, "sieve");
 }
 
 TEST_CASE("sieve: expiry; the hand reclaims the expired entries it meets first", "[sieve][expiry]") {
