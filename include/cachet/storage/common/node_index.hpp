@@ -13,6 +13,20 @@
 
 namespace cachet::detail {
 
+//! A lookup key with its hash, computed by the index's Hash: a store that
+//! needs the hash itself (w_tinylfu's sketch) looks up with this so the key
+//! is hashed once.
+template <class K>
+struct prehashed {
+  const K& key;
+  std::size_t hash;
+};
+
+template <class K>
+inline constexpr bool is_prehashed = false;
+template <class K>
+inline constexpr bool is_prehashed<prehashed<K>> = true;
+
 //! Node: has a member `key`; Hash and KeyEqual: the key's (transparent
 //! lookups pass through to them).
 template <class Node, class Hash, class KeyEqual>
@@ -27,9 +41,13 @@ struct node_index {
     [[no_unique_address]] Hash hash;
     std::size_t operator()(slot s) const { return hash((*nodes)[s.index].key); }
     template <class K>
-      requires(!std::same_as<K, slot>)
+      requires(!std::same_as<K, slot> && !is_prehashed<K>)
     std::size_t operator()(const K& key) const {
       return hash(key);
+    }
+    template <class K>
+    std::size_t operator()(const prehashed<K>& key) const {
+      return key.hash;
     }
   };
 
@@ -40,14 +58,22 @@ struct node_index {
     // Each key has one slot, so slots are equal exactly when indices are.
     bool operator()(slot a, slot b) const { return a.index == b.index; }
     template <class K>
-      requires(!std::same_as<K, slot>)
+      requires(!std::same_as<K, slot> && !is_prehashed<K>)
     bool operator()(const K& key, slot s) const {
       return equal((*nodes)[s.index].key, key);
     }
     template <class K>
-      requires(!std::same_as<K, slot>)
+      requires(!std::same_as<K, slot> && !is_prehashed<K>)
     bool operator()(slot s, const K& key) const {
       return equal((*nodes)[s.index].key, key);
+    }
+    template <class K>
+    bool operator()(const prehashed<K>& key, slot s) const {
+      return equal((*nodes)[s.index].key, key.key);
+    }
+    template <class K>
+    bool operator()(slot s, const prehashed<K>& key) const {
+      return equal((*nodes)[s.index].key, key.key);
     }
   };
 

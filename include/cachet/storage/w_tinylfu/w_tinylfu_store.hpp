@@ -140,14 +140,15 @@ class w_tinylfu_store {
   template <class K>
   const value_type* get(const K& key, time_point now) {
     learn_time(now);
-    const auto it = index_.find(key);
+    const std::uint64_t hash = hash_(key);  // once: for the index and the sketch
+    const auto it = index_.find(prehashed<K>{key, hash});
     if (it == index_.end()) return nullptr;
     const index_t i = it->index;
     if (regions_[i].deadline.expired(now)) {
       remove(it, removal_cause::expired);
       return nullptr;
     }
-    use(i, hash_(key));
+    use(i, hash);
     climber_.record_hit();
     climb();
     return &regions_[i].value;
@@ -167,7 +168,7 @@ class w_tinylfu_store {
     std::size_t weight = 1;
     if constexpr (weighted) weight = weigher_(key, entry_value(value));  // a timed entry weighs its value
     const std::uint64_t hash = hash_(key);
-    const auto it = index_.find(key);
+    const auto it = index_.find(prehashed<key_type>{key, hash});
     if (weight > regions_.maximum()) {  // no eviction makes room; nor is an older value of its key kept
       if (it != index_.end()) remove(it, removal_cause::replaced);
       return;
@@ -218,7 +219,8 @@ class w_tinylfu_store {
   template <class K>
   bool touch(const K& key, time_point now, time_point deadline) {
     learn_time(now);
-    const auto it = index_.find(key);
+    const std::uint64_t hash = hash_(key);
+    const auto it = index_.find(prehashed<K>{key, hash});
     if (it == index_.end()) return false;
     const index_t i = it->index;
     if (regions_[i].deadline.expired(now)) {
@@ -226,7 +228,7 @@ class w_tinylfu_store {
       return false;
     }
     regions_[i].deadline.set(deadline);
-    use(i, hash_(key));
+    use(i, hash);
     return true;
   }
 
