@@ -24,8 +24,8 @@
 // 640. With these rules the Zipf streams end at the fixed window's hit
 // ratio while the cache2k traces keep the gain of climbing (means over the
 // capacities: web07 +1.1, web12 +1.7, orm-busy +5.5 points over the fixed
-// window; the scans -0.2). The store's samples
-// are 20 x the cache's size (twice the sketch's aging period).
+// window; the scans -0.2). The store's samples are 20 x the cache's size
+// (twice the sketch's aging period).
 #pragma once
 
 #include <algorithm>

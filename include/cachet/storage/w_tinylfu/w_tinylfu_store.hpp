@@ -10,7 +10,8 @@
 // oldest, else protected's): an expired one leaves first, as expired; else
 // admission.hpp decides from the sketch's estimates (the one used less
 // leaves, a tie going against the candidate, and a warm candidate now and
-// then gets in at random). The store knows the time from the latest `now` it was given.
+// then gets in at random). The store knows the time from the latest `now`
+// it was given.
 #pragma once
 
 #include <algorithm>
