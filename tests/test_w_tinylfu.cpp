@@ -138,6 +138,25 @@ TEST_CASE("w_tinylfu: the sketch never underestimates, ages at its sample size, 
     CHECK(s.estimate(5) == 0);
     CHECK(s.additions() == 0);
   }
+  SECTION("increment(hash, n) leaves what n increments leave; era() counts the agings") {
+    frequency_sketch one_by_one(256), batched(256);  // sample size 2560: no aging below
+    std::mt19937_64 rng(11);
+    for (int step = 0; step < 300; ++step) {
+      const std::uint64_t hash = rng() % 64;  // keys come back: doorkeeper, counters, saturation
+      const unsigned times = static_cast<unsigned>(rng() % 17);
+      for (unsigned t = 0; t < times; ++t) one_by_one.increment(hash);
+      batched.increment(hash, times);
+      REQUIRE(batched.additions() == one_by_one.additions());
+    }
+    REQUIRE(batched.additions() < batched.sample_size());
+    for (std::uint64_t hash = 0; hash < 64; ++hash) {
+      CHECK(batched.estimate(hash) == one_by_one.estimate(hash));
+      CHECK(batched.seen(hash) == one_by_one.seen(hash));
+    }
+    CHECK(batched.era() == 0);
+    for (std::uint64_t other = 1'000'000; batched.era() == 0; ++other) batched.increment(other, 2);
+    CHECK(batched.additions() < batched.sample_size() / 2 + 2);  // aged once, just now
+  }
 }
 
 TEST_CASE("w_tinylfu: admission takes the more used; a warm candidate now and then at random", "[w_tinylfu]") {
@@ -357,29 +376,75 @@ TEST_CASE("w_tinylfu: every sub-operation through memoize", "[w_tinylfu]") {
   cachet_test::check_every_sub_operation(cachet::w_tinylfu{.capacity = 64}, "w_tinylfu");
 }
 
-TEST_CASE("w_tinylfu: hits move within regions; a probation hit promotes; contains is not a use", "[w_tinylfu]") {
+TEST_CASE("w_tinylfu: a hit is counted in its entry and settled when the entry is judged", "[w_tinylfu]") {
   cachet::detail::w_tinylfu_store<int_spec> s(cachet::w_tinylfu{.capacity = 10, .adaptive_window = false});
   CHECK(s.window_capacity() == 1);
   CHECK(s.protected_capacity() == 7);  // 80% of the main region's 9
   const auto t = cachet::time_point{};
+  const auto estimate = [&s](int k) { return s.sketch().estimate(std::hash<int>{}(k)); };
   for (int k = 1; k <= 4; ++k) s.set(int(k), int(k), cachet::no_deadline);
   CHECK(keys_in(s, region::window) == std::vector<int>{4});
   CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3});
-  CHECK(s.contains(1, t));
-  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3});
+  CHECK(s.contains(1, t));  // not a use
   CHECK(s.sketch().seen(std::hash<int>{}(1)));  // its write only: the doorkeeper's
-  CHECK(s.sketch().estimate(std::hash<int>{}(1)) == 0);
-  CHECK(*s.get(2, t) == 2);
-  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 3});
-  CHECK(keys_in(s, region::protected_) == std::vector<int>{2});
-  CHECK(s.touch(1, t, cachet::no_deadline));
-  CHECK(keys_in(s, region::protected_) == std::vector<int>{2, 1});
-  CHECK(*s.get(2, t) == 2);
+  CHECK(estimate(1) == 0);
+  CHECK(*s.get(1, t) == 1);
+  CHECK(*s.get(1, t) == 1);
+  CHECK(s.touch(2, t, cachet::no_deadline));
+  // Nothing moved, and the sketch has not heard of the uses yet.
+  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3});
+  CHECK(keys_in(s, region::protected_).empty());
+  CHECK(estimate(1) == 0);
+  CHECK(estimate(2) == 0);
+  // Up to 10 entries nobody is judged: the window's oldest go to probation.
+  for (int k = 5; k <= 10; ++k) s.set(int(k), int(k), cachet::no_deadline);
+  CHECK(keys_in(s, region::probation) == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9});
+  CHECK(estimate(1) == 0);
+  // The 11th: the candidate, 10, duels probation's oldest unused entry. On
+  // the way 1 and 2, used, settle into the sketch and move to protected (as
+  // a probation hit promotes); 3 wins the tie against 10.
+  s.set(11, 11, cachet::no_deadline);
+  CHECK(s.size() == 10);
   CHECK(keys_in(s, region::protected_) == std::vector<int>{1, 2});
+  CHECK(estimate(1) == 2);
+  CHECK(estimate(2) == 1);
+  CHECK(keys_in(s, region::probation) == std::vector<int>{3, 4, 5, 6, 7, 8, 9});
+  CHECK(keys_in(s, region::window) == std::vector<int>{11});
   CHECK(s.peek(2, t).needs_write);
   CHECK(s.peek(2, t).value == nullptr);
   CHECK_FALSE(s.peek(99, t).needs_write);
   CHECK(s.region_weight(region::protected_) == 2);
+}
+
+TEST_CASE("w_tinylfu: protected over its size keeps its used entries, sends the unused to probation", "[w_tinylfu]") {
+  cachet::detail::w_tinylfu_store<int_spec> s(cachet::w_tinylfu{.capacity = 100, .adaptive_window = false});
+  REQUIRE(s.window_capacity() == 1);
+  REQUIRE(s.protected_capacity() == 79);
+  const auto t = cachet::time_point{};
+  const auto range = [](int from, int to) {
+    std::vector<int> keys;
+    for (int k = from; k < to; ++k) keys.push_back(k);
+    return keys;
+  };
+  for (int k = 0; k < 100; ++k) s.set(int(k), int(k), cachet::no_deadline);
+  for (int k = 0; k < 99; ++k) REQUIRE(s.get(k, t));  // every main entry used once
+  // One eviction settles all of probation: 0..78 fill protected, each later
+  // promotion demotes protected's oldest (settled, so unused): 0..19.
+  s.set(100, 100, cachet::no_deadline);
+  CHECK(keys_in(s, region::protected_) == range(20, 99));
+  CHECK(keys_in(s, region::probation) == range(0, 20));
+  // Used again: 20..39 in protected, 0..19 in probation. At the next
+  // eviction each promotion of 0..19 meets 20..39 first, which go round to
+  // protected's newest end, and demotes the unused 40..59.
+  for (int k = 0; k < 40; ++k) REQUIRE(s.get(k, t));
+  s.set(101, 101, cachet::no_deadline);
+  std::vector<int> kept = range(60, 99);
+  kept.push_back(0);
+  for (int k = 20; k < 40; ++k) kept.push_back(k);
+  for (int k = 1; k < 20; ++k) kept.push_back(k);
+  CHECK(keys_in(s, region::protected_) == kept);
+  CHECK(keys_in(s, region::probation) == range(40, 60));
+  CHECK(keys_in(s, region::window) == std::vector<int>{101});
 }
 
 TEST_CASE("w_tinylfu: expiry on a manual clock; eviction reclaims the expired first", "[w_tinylfu][expiry]") {

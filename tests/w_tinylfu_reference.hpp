@@ -22,12 +22,16 @@ using int_store = cachet::detail::w_tinylfu_store<int_spec>;
 
 //! W-TinyLFU as the store means it, plainly: a std::list per region (front:
 //! newest), a std::map, the same sketch, climber and admission, unweighted.
+//! A use is counted in its entry and settled when the entry is judged at
+//! the old end of its list (lazy promotion, see w_tinylfu_store.hpp).
 struct reference_w_tinylfu {
   struct entry {
     int value;
     cachet::time_point deadline;
     region where;
     std::list<int>::iterator position;
+    unsigned uses = 0;     // not yet settled, at most 15
+    std::uint8_t era = 0;  // the sketch's era when they were counted
   };
   reference_w_tinylfu(std::size_t capacity, bool adaptive)
       : maximum(capacity),
@@ -60,13 +64,47 @@ struct reference_w_tinylfu {
     list_of(entries.at(k).where).erase(entries.at(k).position);
     entries.erase(k);
   }
-  void demote() {
+  void demote() {  // as the window's resizing does: unsettled
     while (list_of(region::protected_).size() > protected_max) move(list_of(region::protected_).back(), region::probation);
   }
+  // Uses counted before k agings of the sketch are worth uses >> k.
+  static unsigned aged(unsigned uses, unsigned agings) { return agings >= 8 ? 0 : uses >> agings; }
   void use(int k) {
-    sketch.increment(std::hash<int>{}(k));
-    move(k, entries.at(k).where == region::window ? region::window : region::protected_);
-    demote();
+    entry& e = entries.at(k);
+    e.uses = std::min(15u, aged(e.uses, static_cast<std::uint8_t>(sketch.era() - e.era)) + 1);
+    e.era = sketch.era();
+  }
+  // Puts k's uses into the sketch; whether it had any.
+  bool settle_uses(int k) {
+    entry& e = entries.at(k);
+    if (e.uses == 0) return false;
+    const unsigned uses = aged(e.uses, static_cast<std::uint8_t>(sketch.era() - e.era));
+    e.uses = 0;
+    e.era = sketch.era();
+    sketch.increment(std::hash<int>{}(k), uses);
+    return true;
+  }
+  // The oldest of r but the excepted that was unused since placed; the used
+  // ones met move as an eager use would have moved them.
+  std::optional<int> settled_oldest(region r, std::optional<int> a = {}, std::optional<int> b = {}) {
+    for (;;) {
+      std::optional<int> found;
+      for (auto it = list_of(r).rbegin(); it != list_of(r).rend() && !found; ++it)
+        if (*it != a && *it != b) found = *it;
+      if (!found || !settle_uses(*found)) return found;
+      move(*found, r == region::window ? region::window : region::protected_);
+      if (r == region::probation) settle_protected();
+    }
+  }
+  void settle_protected() {
+    while (list_of(region::protected_).size() > protected_max) {
+      const int k = list_of(region::protected_).back();
+      move(k, settle_uses(k) ? region::protected_ : region::probation);
+    }
+  }
+  std::optional<int> settled_main_victim(std::optional<int> a = {}, std::optional<int> b = {}) {
+    if (auto v = settled_oldest(region::probation, a, b)) return v;
+    return settled_oldest(region::protected_, a, b);
   }
   bool expired(int k) const { return entries.at(k).deadline <= latest; }
   unsigned frequency(int k) const { return sketch.estimate(std::hash<int>{}(k)); }
@@ -87,21 +125,21 @@ struct reference_w_tinylfu {
   void insert(int k, int value, cachet::time_point deadline) {
     sketch.increment(std::hash<int>{}(k));
     climber.record_miss();
-    entries[k] = entry{value, deadline, region::window, {}};
+    entries[k] = entry{value, deadline, region::window, {}, 0, sketch.era()};
     link_front(k, region::window);
     while (list_of(region::window).size() > window_max) {
-      const int candidate = list_of(region::window).back();
+      const int candidate = *settled_oldest(region::window);
       move(candidate, region::probation);
       while (entries.size() > maximum) {
-        const auto victim = main_victim(candidate);
+        const auto victim = settled_main_victim(candidate);
         const int loser = victim ? duel(candidate, *victim) : candidate;
         remove(loser);
         if (loser == candidate) break;
       }
     }
     while (entries.size() > maximum) {
-      const auto candidate = oldest(region::window);
-      const auto victim = main_victim();
+      const auto candidate = settled_oldest(region::window);
+      const auto victim = settled_main_victim();
       remove(candidate && victim ? duel(*candidate, *victim) : candidate ? *candidate : *victim);
     }
     climb();

@@ -5,9 +5,10 @@
 // Nodes sit in one dense std::vector; each is on one list, linked by 32-bit
 // indices (head: newest, tail: oldest), and its `region` says which. Every
 // move between lists is a relink, so nothing is allocated once the array
-// has grown. This class keeps the layout, the moves of a use, and the
-// window resizing hill climbing asks for; the store decides what is
-// admitted and what leaves.
+// has grown. This class keeps the layout and the window resizing hill
+// climbing asks for (its moves take the oldest entries as they are, uses
+// not yet settled travel with them); the store decides what is admitted,
+// what leaves, and where a use moves an entry.
 //
 // PRECONDITION: Node has members `index_t prev, next; lfu_region region;`
 // and, when Weighted, `std::size_t weight`.
@@ -110,19 +111,6 @@ class lfu_regions {
   void relink_front(index_t i, lfu_region r) noexcept {
     unlink(i);
     link_front(i, r);
-  }
-
-  //! A use of node i: the window's and protected's move to their front;
-  //! probation's is promoted to protected, whose oldest go back to
-  //! probation's front while protected is over its size.
-  void use(index_t i) noexcept {
-    const lfu_region r = nodes_[i].region;
-    if (r == lfu_region::probation) {
-      relink_front(i, lfu_region::protected_);
-      demote_protected_overflow();
-    } else if (lists_[at(r)].head != i) {
-      relink_front(i, r);
-    }
   }
 
   //! The oldest node of region r other than a and b (nil: none).
