@@ -204,7 +204,7 @@ def goals(rows, out):
                     x = ratio(r["cachet_ns"], base_ns)
                     met = "-" if x is None else ("met" if x <= limit else "missed")
                     out.write(f"| {impl} <= {limit}x {what} | {key}/{size} | {fmt_ratio(r['cachet_ns'], base_ns)} | {met} |\n")
-    # w_tinylfu's hit (a relink and four counters) against cachet's own lru.
+    # w_tinylfu's hit (a use counted in its node) against cachet's own lru.
     for key in ("int", "string", "dense"):
         for size in ("10k", "1M"):
             r, lru = find("w_tinylfu", "unsync", key, size), find("lru", "unsync", key, size)
