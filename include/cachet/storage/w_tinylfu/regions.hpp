@@ -126,6 +126,42 @@ class lfu_regions {
     return v != nil ? v : oldest_in(lfu_region::protected_, a, b);
   }
 
+  //! Lazy promotion (see w_tinylfu_store.hpp): the oldest node of region r
+  //! other than a and b that was not used since it was placed. settle(i)
+  //! puts node i's uses into the sketch and says whether it had any; each
+  //! used node met on the way moves as its uses would have moved it (the
+  //! window's to the window's front, probation's to protected, protected's
+  //! to protected's front). Ends: each move clears a node's uses.
+  template <class Settle>
+  index_t settled_oldest(lfu_region r, Settle&& settle, index_t a = nil, index_t b = nil) {
+    for (;;) {
+      const index_t i = oldest_in(r, a, b);
+      if (i == nil || !settle(i)) return i;
+      if (r == lfu_region::probation) {
+        relink_front(i, lfu_region::protected_);
+        settle_protected(settle);
+      } else {
+        relink_front(i, r);
+      }
+    }
+  }
+  //! Probation's settled oldest, else protected's.
+  template <class Settle>
+  index_t settled_main_victim(Settle&& settle, index_t a = nil, index_t b = nil) {
+    const index_t v = settled_oldest(lfu_region::probation, settle, a, b);
+    return v != nil ? v : settled_oldest(lfu_region::protected_, settle, a, b);
+  }
+  //! While protected is over its size, its oldest unused nodes go to
+  //! probation's front; used ones, settled, to protected's front.
+  template <class Settle>
+  void settle_protected(Settle&& settle) {
+    list& kept = lists_[at(lfu_region::protected_)];
+    while (kept.weight > protected_max_ && kept.tail != nil) {
+      const index_t i = kept.tail;
+      relink_front(i, settle(i) ? lfu_region::protected_ : lfu_region::probation);
+    }
+  }
+
   //! Entries one resize moves at most (as Caffeine), bounding its pause.
   static constexpr std::size_t most_moved = 1000;
 

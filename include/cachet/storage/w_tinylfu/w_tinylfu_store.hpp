@@ -348,7 +348,8 @@ class w_tinylfu_store {
     const unsigned agings = static_cast<std::uint8_t>(sketch_.era() - n.era);
     return agings >= 8 ? 0u : unsigned{n.uses} >> agings;
   }
-  // Puts node i's uses into the sketch; returns whether it had any.
+  // Puts node i's uses into the sketch; returns whether it had any (the
+  // regions then move it as its uses would have).
   bool settle_uses(index_t i) {
     node& n = regions_[i];
     if (n.uses == 0) return false;
@@ -358,45 +359,19 @@ class w_tinylfu_store {
     sketch_.increment(hash_(n.key), uses);
     return true;
   }
-  // The oldest entry of region r but a and b that was not used since it
-  // was placed; the used ones met on the way are settled and moved as
-  // their uses would have moved them (see the file's banner).
-  index_t settled_oldest(lfu_region r, index_t a, index_t b = nil) {
-    for (;;) {
-      const index_t i = regions_.oldest_in(r, a, b);
-      if (i == nil || !settle_uses(i)) return i;
-      if (r == lfu_region::probation) {
-        regions_.relink_front(i, lfu_region::protected_);
-        settle_protected();
-      } else {
-        regions_.relink_front(i, r);
-      }
-    }
-  }
-  // Probation's settled oldest, else protected's.
-  index_t settled_main_victim(index_t a, index_t b = nil) {
-    const index_t v = settled_oldest(lfu_region::probation, a, b);
-    return v != nil ? v : settled_oldest(lfu_region::protected_, a, b);
-  }
-  // While protected is over its size, its oldest unused entries go to
-  // probation's newest end; used ones stay, settled, at protected's.
-  void settle_protected() {
-    while (regions_.weight(lfu_region::protected_) > regions_.protected_max()) {
-      const index_t i = regions_.oldest_in(lfu_region::protected_);
-      if (i == nil) break;
-      regions_.relink_front(i, settle_uses(i) ? lfu_region::protected_ : lfu_region::probation);
-    }
+  auto settler() {
+    return [this](index_t i) { return settle_uses(i); };
   }
 
   // See the file's banner. `keep`: an entry just rewritten, which its own
   // write does not evict (nil for a new entry, which competes).
   void evict(index_t keep) {
     while (regions_.weight(lfu_region::window) > regions_.window_max()) {
-      const index_t candidate = settled_oldest(lfu_region::window, keep);
+      const index_t candidate = regions_.settled_oldest(lfu_region::window, settler(), keep);
       if (candidate == nil) break;
       regions_.relink_front(candidate, lfu_region::probation);
       while (regions_.total() > regions_.maximum()) {
-        const index_t victim = settled_main_victim(candidate, keep);
+        const index_t victim = regions_.settled_main_victim(settler(), candidate, keep);
         const index_t loser = victim == nil ? candidate : duel(candidate, victim);
         remove_node(loser, cause_for(loser));
         if (loser == candidate) break;
@@ -412,8 +387,8 @@ class w_tinylfu_store {
 
   // The window's oldest duels the main region's next victim; either may be missing.
   index_t any_victim(index_t keep) {
-    const index_t candidate = settled_oldest(lfu_region::window, keep);
-    const index_t victim = settled_main_victim(keep);
+    const index_t candidate = regions_.settled_oldest(lfu_region::window, settler(), keep);
+    const index_t victim = regions_.settled_main_victim(settler(), keep);
     if (candidate == nil || victim == nil) return candidate == nil ? victim : candidate;
     return duel(candidate, victim);
   }
