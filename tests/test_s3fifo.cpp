@@ -387,6 +387,30 @@ TEST_CASE("s3fifo: sharded<4> from several threads; stats count evictions", "[s3
   CHECK(hot_kept >= 12);  // used often: in M, past the misses
 }
 
+TEST_CASE("s3fifo: copies and moves keep the queues; copies are independent", "[s3fifo]") {
+  const time_point t{};
+  int_store store(cachet::s3fifo{.capacity = 8});
+  for (int k = 1; k <= 12; ++k) store.set(int(k), int(k), cachet::no_deadline);  // some reach M
+  REQUIRE(store.get(11, t));
+  const auto before = order_of(store);
+  int_store copy = store;
+  CHECK(order_of(copy) == before);
+  for (int k : before) CHECK(copy.contains(k, t));  // the index was rebuilt over the copy's nodes
+  CHECK(copy.erase(before.front()));
+  CHECK(order_of(store) == before);
+  int_store moved = std::move(copy);
+  CHECK(order_of(moved) == std::vector<int>(before.begin() + 1, before.end()));
+  copy.clear();  // a moved-from store is usable once cleared
+  copy.set(99, 99, cachet::no_deadline);
+  CHECK(order_of(copy) == std::vector<int>{99});
+  store = moved;  // copy assignment
+  CHECK_FALSE(store.contains(before.front(), t));
+  copy = std::move(store);  // move assignment
+  CHECK(order_of(copy) == order_of(moved));
+  for (int k = 100; k < 120; ++k) copy.set(int(k), int(k), cachet::no_deadline);  // evicts through the rebuilt index
+  CHECK(copy.size() == 8);
+}
+
 TEST_CASE("s3fifo: bad settings are std::invalid_argument", "[s3fifo]") {
   const auto fn = [](int x) { return x; };
   CHECK_THROWS_WITH(cachet::memoize(fn, cachet::s3fifo{.capacity = 0}), Catch::Contains("capacity must be at least 1"));

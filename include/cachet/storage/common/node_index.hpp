@@ -1,7 +1,8 @@
 // cachet/storage/common/node_index.hpp: the key index of a store whose
 // entries sit in a dense std::vector of nodes: a boost::unordered_flat_set
 // of 32-bit node indices whose hash and equality look through to the
-// nodes' keys, so that each key is stored once (lru, s3fifo, sieve).
+// nodes' keys, so that each key is stored once (lru, s3fifo, sieve, w_tinylfu;
+// indexed_nodes.hpp keeps the array and its index together).
 #pragma once
 
 #include <concepts>

@@ -4,8 +4,9 @@
 // in recency order by index (head_ = most recent, tail_ = least). The index
 // is a boost::unordered_flat_set of slots (a 32-bit node index) whose hash
 // and equality look through to the node's key, so each key is stored once
-// and a lookup is one probe plus one node read. Erasing moves the last node
-// into the hole, keeping the array dense.
+// and a lookup is one probe plus one node read (common/indexed_nodes.hpp
+// keeps the two together). Erasing moves the last node into the hole,
+// keeping the array dense.
 //
 // Lazy promotion (off unless asked for, by cachet::sharded<N>'s shards; not
 // with a weigher): a hit marks its entry instead of moving it, and the
@@ -29,20 +30,33 @@
 #include <utility>
 #include <vector>
 
-
-#include <cachet/storage/common/deadline_slot.hpp>
-#include <cachet/storage/common/node_index.hpp>
-#include <cachet/storage/common/peeked.hpp>
-#include <cachet/storage/common/timed_entry.hpp>
-#include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage.hpp>
+#include <cachet/storage/common/deadline_slot.hpp>
+#include <cachet/storage/common/indexed_nodes.hpp>
+#include <cachet/storage/common/peeked.hpp>
+#include <cachet/storage/common/removal_log.hpp>
+#include <cachet/storage/common/timed_entry.hpp>
 #include <cachet/storage/lru.hpp>
 #include <cachet/weigher.hpp>
 
 namespace cachet::detail {
 
+//! An entry of an lru_store.
+template <class Spec, bool Weighted>
+struct lru_node {
+  struct unweighed {};
+  typename Spec::key_type key;
+  typename Spec::value_type value;
+  [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
+  std::uint32_t prev;
+  std::uint32_t next;
+  [[no_unique_address]] std::conditional_t<Weighted, std::size_t, unweighed> weight{};
+};
+
 template <class Spec, class Weigher>
-class lru_store {
+class lru_store
+    : indexed_nodes<lru_node<Spec, !std::same_as<Weigher, no_weigher>>, typename Spec::hasher,
+                    typename Spec::key_equal> {
  public:
   using key_type = typename Spec::key_type;
   using value_type = typename Spec::value_type;
@@ -50,28 +64,21 @@ class lru_store {
   static constexpr bool weighted = !std::same_as<Weigher, no_weigher>;
 
  private:
-  using index_t = std::uint32_t;
+  using node = lru_node<Spec, weighted>;
+  using base = indexed_nodes<node, typename Spec::hasher, typename Spec::key_equal>;
+  using typename base::index_t;
+  using typename base::slot;
+  using typename base::index_set;
+  using base::nodes_;
+  using base::index_;
   static constexpr index_t nil = ~index_t{0};
   struct unweighed {};
   using weight_type = std::conditional_t<weighted, std::size_t, unweighed>;
 
-  struct node {
-    key_type key;
-    value_type value;
-    [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
-    index_t prev;
-    index_t next;
-    [[no_unique_address]] weight_type weight{};
-  };
-
-  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
-  using slot = typename index_of::slot;
-  using index_set = typename index_of::set;
-
  public:
   explicit lru_store(const lru& policy)
     requires(!weighted)
-      : capacity_(policy.capacity), index_(make_index()) {
+      : capacity_(policy.capacity) {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::lru: capacity must be at least 1");
     if (policy.capacity >= nil) throw std::invalid_argument("cachet::lru: capacity must be below 2^32 - 1");
     if (policy.max_weight != 0)
@@ -81,57 +88,18 @@ class lru_store {
   //! Evicts by total weight: `capacity` is not used.
   explicit lru_store(const weighted_storage<lru, Weigher>& policy)
     requires weighted
-      : capacity_(nil - 1), index_(make_index()), max_weight_(policy.max_weight), weigher_(policy.weigher) {
+      : capacity_(nil - 1), max_weight_(policy.max_weight), weigher_(policy.weigher) {
     if (policy.max_weight == 0)
       throw std::invalid_argument("cachet::lru: a cachet::weigher needs max_weight >= 1 (the total weight kept)");
   }
 
-  // The index's hasher points at this object's nodes_, so copies and moves
-  // rebuild it (O(size)); caches are rarely moved once filled.
-  lru_store(const lru_store& other)
-      : capacity_(other.capacity_),
-        nodes_(other.nodes_),
-        head_(other.head_),
-        tail_(other.tail_),
-        lazy_(other.lazy_),
-        marks_(other.marks_),
-        index_(make_index()),
-        removals_(other.removals_),
-        max_weight_(other.max_weight_),
-        total_weight_(other.total_weight_),
-        weigher_(other.weigher_) {
-    rebuild_index();
-  }
-  lru_store(lru_store&& other) noexcept(false)
-      : capacity_(other.capacity_),
-        nodes_(std::move(other.nodes_)),
-        head_(other.head_),
-        tail_(other.tail_),
-        lazy_(other.lazy_),
-        marks_(std::move(other.marks_)),
-        index_(make_index()),
-        removals_(std::move(other.removals_)),
-        max_weight_(other.max_weight_),
-        total_weight_(other.total_weight_),
-        weigher_(other.weigher_) {
-    other.forget_all();
-    rebuild_index();
-  }
-  lru_store& operator=(lru_store other) {
-    capacity_ = other.capacity_;
-    nodes_ = std::move(other.nodes_);
-    head_ = other.head_;
-    tail_ = other.tail_;
-    lazy_ = other.lazy_;
-    marks_ = std::move(other.marks_);
-    removals_ = std::move(other.removals_);
-    max_weight_ = other.max_weight_;
-    total_weight_ = other.total_weight_;
-    weigher_ = std::move(other.weigher_);
-    index_.clear();
-    rebuild_index();
-    return *this;
-  }
+  // Copies and moves rebuild the index (indexed_nodes), O(size): caches
+  // are rarely moved once filled. A moved-from store is usable again once
+  // cleared.
+  lru_store(const lru_store&) = default;
+  lru_store(lru_store&&) = default;
+  lru_store& operator=(const lru_store&) = default;
+  lru_store& operator=(lru_store&&) = default;
   ~lru_store() = default;
 
   template <class K>
@@ -295,8 +263,7 @@ class lru_store {
   }
 
   void forget_all() noexcept {
-    index_.clear();
-    nodes_.clear();
+    this->forget_nodes();
     marks_.clear();
     head_ = tail_ = nil;
     total_weight_ = {};
@@ -327,13 +294,6 @@ class lru_store {
       total_weight_ += weight;
     }
     while (total_weight_ > max_weight_ && tail_ != head_) remove(index_.find(slot{tail_}), removal_cause::evicted);
-  }
-
-  index_set make_index() { return index_of::make(&nodes_); }
-
-  void rebuild_index() {
-    index_.reserve(nodes_.size());
-    for (std::size_t i = 0; i < nodes_.size(); ++i) index_.insert(slot{static_cast<index_t>(i)});
   }
 
   void append(key_type&& key, value_type&& value, time_point deadline) {
@@ -385,17 +345,12 @@ class lru_store {
   // Node i is unlinked and out of the index: fill its place with the last node.
   void drop_last_into(index_t i) {
     const auto last = static_cast<index_t>(nodes_.size() - 1);
-    if (i != last) {
-      // The moved node keeps its key, hence its hash: retarget its slot in place.
-      const auto it = index_.find(slot{last});
-      const_cast<slot&>(*it).index = i;
-      nodes_[i] = std::move(nodes_[last]);
+    if (this->fill_hole(i)) {
       node& n = nodes_[i];
       if (n.prev != nil) nodes_[n.prev].next = i; else head_ = i;
       if (n.next != nil) nodes_[n.next].prev = i; else tail_ = i;
       if (lazy_) marks_[i] = marks_[last];
     }
-    nodes_.pop_back();
     if (lazy_) marks_.pop_back();
   }
 
@@ -422,14 +377,12 @@ class lru_store {
   }
 
   std::size_t capacity_;
-  std::vector<node> nodes_;
   index_t head_ = nil;
   index_t tail_ = nil;
   bool lazy_ = false;  // see promote_lazily
   // Lazy promotion: marks_[i] is 1 when node i was hit since it last moved.
   // Readers set marks at once (peek), so only through std::atomic_ref.
   mutable std::vector<std::uint8_t> marks_;
-  index_set index_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] weight_type max_weight_{};
   [[no_unique_address]] weight_type total_weight_{};

@@ -4,7 +4,8 @@
 // into one of two FIFO queues (fifo_links.hpp: small S, main M), so that a
 // move between queues or back to M's head is a relink. A set of 32-bit node
 // indices hashed through the nodes' keys finds them (common/node_index.hpp,
-// shared with lru); erasing moves the last node into the hole. The ghost
+// shared with lru; the array and the index come together from
+// common/indexed_nodes.hpp); erasing moves the last node into the hole. The ghost
 // queue (ghost_fifo.hpp) keeps 64-bit key hashes only.
 //
 // Each queue has a budget: a count, or a total weight under a weigher.
@@ -42,7 +43,7 @@
 
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/deadline_slot.hpp>
-#include <cachet/storage/common/node_index.hpp>
+#include <cachet/storage/common/indexed_nodes.hpp>
 #include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage/common/timed_entry.hpp>
@@ -53,8 +54,29 @@
 
 namespace cachet::detail {
 
+//! The queue an entry of an s3fifo_store is in.
+enum class s3fifo_queue : std::uint8_t { small, main };
+
+//! An entry of an s3fifo_store.
+template <class Spec, bool Weighted>
+struct s3fifo_node {
+  struct unweighed {};
+  typename Spec::key_type key;
+  typename Spec::value_type value;
+  [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
+  std::uint32_t prev;  // toward the head (newer)
+  std::uint32_t next;  // toward the tail (older)
+  [[no_unique_address]] std::conditional_t<Weighted, std::size_t, unweighed> weight{};
+  // Hits under a shared lock raise it at once: written there only
+  // through std::atomic_ref (peek).
+  mutable std::uint8_t freq = 0;
+  s3fifo_queue in = s3fifo_queue::small;
+};
+
 template <class Spec, class Weigher>
-class s3fifo_store {
+class s3fifo_store
+    : indexed_nodes<s3fifo_node<Spec, !std::same_as<Weigher, no_weigher>>, typename Spec::hasher,
+                    typename Spec::key_equal> {
  public:
   using key_type = typename Spec::key_type;
   using value_type = typename Spec::value_type;
@@ -62,36 +84,25 @@ class s3fifo_store {
   static constexpr bool weighted = !std::same_as<Weigher, no_weigher>;
 
  private:
-  using index_t = std::uint32_t;
+  using node = s3fifo_node<Spec, weighted>;
+  using base = indexed_nodes<node, typename Spec::hasher, typename Spec::key_equal>;
+  using typename base::index_t;
+  using typename base::slot;
+  using typename base::index_set;
+  using base::nodes_;
+  using base::index_;
   static constexpr index_t nil = no_link;
   static constexpr std::uint8_t max_freq = 3;
   static constexpr std::uint8_t move_to_main_above = 1;
   struct unweighed {};
   using weight_type = std::conditional_t<weighted, std::size_t, unweighed>;
-  enum class queue : std::uint8_t { small, main };
-
-  struct node {
-    key_type key;
-    value_type value;
-    [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
-    index_t prev;  // toward the head (newer)
-    index_t next;  // toward the tail (older)
-    [[no_unique_address]] weight_type weight{};
-    // Hits under a shared lock raise it at once: written there only
-    // through std::atomic_ref (peek).
-    mutable std::uint8_t freq = 0;
-    queue in = queue::small;
-  };
-
-  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
-  using slot = typename index_of::slot;
-  using index_set = typename index_of::set;
+  using queue = s3fifo_queue;
   using fifo = fifo_links;
 
  public:
   explicit s3fifo_store(const s3fifo& policy)
     requires(!weighted)
-      : index_(make_index()) {
+  {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::s3fifo: capacity must be at least 1");
     if (policy.capacity >= nil) throw std::invalid_argument("cachet::s3fifo: capacity must be below 2^32 - 1");
     if (policy.max_weight != 0)
@@ -102,30 +113,18 @@ class s3fifo_store {
   //! Evicts by total weight: `capacity` is not used.
   explicit s3fifo_store(const weighted_storage<s3fifo, Weigher>& policy)
     requires weighted
-      : index_(make_index()), weigher_(policy.weigher) {
+      : weigher_(policy.weigher) {
     if (policy.max_weight == 0)
       throw std::invalid_argument("cachet::s3fifo: a cachet::weigher needs max_weight >= 1 (the total weight kept)");
     budgets_ = queue_budgets::split(policy.max_weight, policy.small_ratio);
   }
 
-  // The index's hasher points at this object's nodes_, so copies and moves
-  // rebuild it (O(size)); caches are rarely moved once filled.
-  s3fifo_store(const s3fifo_store& other) : s3fifo_store(other, copying{}) {}
-  s3fifo_store(s3fifo_store&& other) noexcept(false) : s3fifo_store(std::move(other), copying{}) {
-    other.forget_all();
-  }
-  s3fifo_store& operator=(s3fifo_store other) {
-    budgets_ = other.budgets_;
-    nodes_ = std::move(other.nodes_);
-    small_ = other.small_;
-    main_ = other.main_;
-    ghost_ = std::move(other.ghost_);
-    seen_now_ = other.seen_now_;
-    removals_ = std::move(other.removals_);
-    weigher_ = std::move(other.weigher_);
-    rebuild_index();
-    return *this;
-  }
+  // Copies and moves rebuild the index (indexed_nodes); a moved-from store
+  // is usable again once cleared.
+  s3fifo_store(const s3fifo_store&) = default;
+  s3fifo_store(s3fifo_store&&) = default;
+  s3fifo_store& operator=(const s3fifo_store&) = default;
+  s3fifo_store& operator=(s3fifo_store&&) = default;
   ~s3fifo_store() = default;
 
   //! The live entry of `key`, or null; a hit raises its frequency (a use).
@@ -272,21 +271,6 @@ class s3fifo_store {
   removal_batch<key_type, value_type> take_removals() noexcept { return removals_.take(); }
 
  private:
-  struct copying {};
-  template <class Other>
-  s3fifo_store(Other&& other, copying)
-      : budgets_(other.budgets_),
-        nodes_(std::forward<Other>(other).nodes_),
-        small_(other.small_),
-        main_(other.main_),
-        ghost_(std::forward<Other>(other).ghost_),
-        seen_now_(other.seen_now_),
-        index_(make_index()),
-        removals_(std::forward<Other>(other).removals_),
-        weigher_(other.weigher_) {
-    rebuild_index();
-  }
-
   std::size_t cost_of([[maybe_unused]] const key_type& key, [[maybe_unused]] const value_type& value) const {
     if constexpr (weighted)
       return weigher_(key, entry_value(value));  // a timed entry weighs its value
@@ -364,15 +348,11 @@ class s3fifo_store {
   }
 
   void forget_all() noexcept {
-    index_.clear();
-    nodes_.clear();
+    this->forget_nodes();
     ghost_.clear();
     small_ = {};
     main_ = {};
   }
-
-  index_set make_index() { return index_of::make(&nodes_); }
-  void rebuild_index() { index_of::rebuild(index_, nodes_.size()); }
 
   void append(key_type&& key, value_type&& value, time_point deadline, [[maybe_unused]] std::size_t cost, queue in) {
     if (nodes_.size() == nodes_.capacity()) {  // grow by doubling, but never past a count budget
@@ -403,15 +383,7 @@ class s3fifo_store {
 
   // Node i is unlinked and out of the index: fill its place with the last node.
   void drop_last_into(index_t i) {
-    const auto last = static_cast<index_t>(nodes_.size() - 1);
-    if (i != last) {
-      // The moved node keeps its key, hence its hash: retarget its slot in place.
-      const auto it = index_.find(slot{last});
-      const_cast<slot&>(*it).index = i;
-      nodes_[i] = std::move(nodes_[last]);
-      queue_of(i).moved_to(nodes_, i);
-    }
-    nodes_.pop_back();
+    if (this->fill_hole(i)) queue_of(i).moved_to(nodes_, i);
   }
 
   void unlink(index_t i) noexcept { queue_of(i).unlink(nodes_, i, cost_of(nodes_[i])); }
@@ -422,12 +394,10 @@ class s3fifo_store {
   }
 
   queue_budgets budgets_;  // of entries, or of weight
-  std::vector<node> nodes_;
   fifo small_;
   fifo main_;
   ghost_fifo<weighted> ghost_;
   time_point seen_now_ = time_point::min();
-  index_set index_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] std::conditional_t<weighted, Weigher, unweighed> weigher_;
 };

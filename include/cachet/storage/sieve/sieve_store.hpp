@@ -3,7 +3,8 @@
 // Entries sit in a dense std::vector<node>, linked by index into one FIFO
 // queue: head_ is the newest entry, tail_ the oldest; `prev` points toward
 // the head. The index (common/node_index.hpp, shared with lru) is a set of
-// 32-bit node indices hashed through the nodes' keys. Erasing moves the
+// 32-bit node indices hashed through the nodes' keys; the array and the
+// index come together from common/indexed_nodes.hpp. Erasing moves the
 // last node into the hole, keeping the array dense.
 //
 // SIEVE: a new entry goes in at the head with its visited bit clear; a use
@@ -32,7 +33,7 @@
 
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/deadline_slot.hpp>
-#include <cachet/storage/common/node_index.hpp>
+#include <cachet/storage/common/indexed_nodes.hpp>
 #include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage/common/timed_entry.hpp>
@@ -41,8 +42,24 @@
 
 namespace cachet::detail {
 
+//! An entry of a sieve_store.
+template <class Spec, bool Weighted>
+struct sieve_node {
+  struct unweighed {};
+  typename Spec::key_type key;
+  typename Spec::value_type value;
+  [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
+  [[no_unique_address]] std::conditional_t<Weighted, std::size_t, unweighed> weight{};
+  std::uint32_t prev;  // toward the head (newer)
+  std::uint32_t next;  // toward the tail (older)
+  // Set by readers at once (peek), so only through std::atomic_ref there.
+  mutable std::uint8_t visited = 0;
+};
+
 template <class Spec, class Weigher>
-class sieve_store {
+class sieve_store
+    : indexed_nodes<sieve_node<Spec, !std::same_as<Weigher, no_weigher>>, typename Spec::hasher,
+                    typename Spec::key_equal> {
  public:
   using key_type = typename Spec::key_type;
   using value_type = typename Spec::value_type;
@@ -50,30 +67,21 @@ class sieve_store {
   static constexpr bool weighted = !std::same_as<Weigher, no_weigher>;
 
  private:
-  using index_t = std::uint32_t;
+  using node = sieve_node<Spec, weighted>;
+  using base = indexed_nodes<node, typename Spec::hasher, typename Spec::key_equal>;
+  using typename base::index_t;
+  using typename base::slot;
+  using typename base::index_set;
+  using base::nodes_;
+  using base::index_;
   static constexpr index_t nil = ~index_t{0};
   struct unweighed {};
   using weight_type = std::conditional_t<weighted, std::size_t, unweighed>;
 
-  struct node {
-    key_type key;
-    value_type value;
-    [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
-    [[no_unique_address]] weight_type weight{};
-    index_t prev;  // toward the head (newer)
-    index_t next;  // toward the tail (older)
-    // Set by readers at once (peek), so only through std::atomic_ref there.
-    mutable std::uint8_t visited = 0;
-  };
-
-  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
-  using slot = typename index_of::slot;
-  using index_set = typename index_of::set;
-
  public:
   explicit sieve_store(const sieve& policy)
     requires(!weighted)
-      : capacity_(policy.capacity), index_(make_index()) {
+      : capacity_(policy.capacity) {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::sieve: capacity must be at least 1");
     if (policy.capacity >= nil) throw std::invalid_argument("cachet::sieve: capacity must be below 2^32 - 1");
     if (policy.max_weight != 0)
@@ -83,57 +91,17 @@ class sieve_store {
   //! Evicts by total weight: `capacity` is not used.
   explicit sieve_store(const weighted_storage<sieve, Weigher>& policy)
     requires weighted
-      : capacity_(nil - 1), index_(make_index()), max_weight_(policy.max_weight), weigher_(policy.weigher) {
+      : capacity_(nil - 1), max_weight_(policy.max_weight), weigher_(policy.weigher) {
     if (policy.max_weight == 0)
       throw std::invalid_argument("cachet::sieve: a cachet::weigher needs max_weight >= 1 (the total weight kept)");
   }
 
-  // The index's hasher points at this object's nodes_, so copies and moves
-  // rebuild it (O(size)).
-  sieve_store(const sieve_store& other)
-      : capacity_(other.capacity_),
-        nodes_(other.nodes_),
-        head_(other.head_),
-        tail_(other.tail_),
-        hand_(other.hand_),
-        latest_now_(other.latest_now_),
-        index_(make_index()),
-        removals_(other.removals_),
-        max_weight_(other.max_weight_),
-        total_weight_(other.total_weight_),
-        weigher_(other.weigher_) {
-    rebuild_index();
-  }
-  sieve_store(sieve_store&& other) noexcept(false)
-      : capacity_(other.capacity_),
-        nodes_(std::move(other.nodes_)),
-        head_(other.head_),
-        tail_(other.tail_),
-        hand_(other.hand_),
-        latest_now_(other.latest_now_),
-        index_(make_index()),
-        removals_(std::move(other.removals_)),
-        max_weight_(other.max_weight_),
-        total_weight_(other.total_weight_),
-        weigher_(other.weigher_) {
-    other.forget_all();
-    rebuild_index();
-  }
-  sieve_store& operator=(sieve_store other) {
-    capacity_ = other.capacity_;
-    nodes_ = std::move(other.nodes_);
-    head_ = other.head_;
-    tail_ = other.tail_;
-    hand_ = other.hand_;
-    latest_now_ = other.latest_now_;
-    removals_ = std::move(other.removals_);
-    max_weight_ = other.max_weight_;
-    total_weight_ = other.total_weight_;
-    weigher_ = std::move(other.weigher_);
-    index_.clear();
-    rebuild_index();
-    return *this;
-  }
+  // Copies and moves rebuild the index (indexed_nodes); a moved-from store
+  // is usable again once cleared.
+  sieve_store(const sieve_store&) = default;
+  sieve_store(sieve_store&&) = default;
+  sieve_store& operator=(const sieve_store&) = default;
+  sieve_store& operator=(sieve_store&&) = default;
   ~sieve_store() = default;
 
   //! The live value of `key`, marking the entry visited; an expired entry
@@ -335,17 +303,9 @@ class sieve_store {
   }
 
   void forget_all() noexcept {
-    index_.clear();
-    nodes_.clear();
+    this->forget_nodes();
     head_ = tail_ = hand_ = nil;
     total_weight_ = {};
-  }
-
-  index_set make_index() { return index_of::make(&nodes_); }
-
-  void rebuild_index() {
-    index_.reserve(nodes_.size());
-    for (std::size_t i = 0; i < nodes_.size(); ++i) index_.insert(slot{static_cast<index_t>(i)});
   }
 
   void append(key_type&& key, value_type&& value, time_point deadline) {
@@ -376,17 +336,12 @@ class sieve_store {
   // Node i is unlinked and out of the index: fill its place with the last node.
   void drop_last_into(index_t i) {
     const auto last = static_cast<index_t>(nodes_.size() - 1);
-    if (i != last) {
-      // The moved node keeps its key, hence its hash: retarget its slot in place.
-      const auto it = index_.find(slot{last});
-      const_cast<slot&>(*it).index = i;
-      nodes_[i] = std::move(nodes_[last]);
+    if (this->fill_hole(i)) {
       node& n = nodes_[i];
       if (n.prev != nil) nodes_[n.prev].next = i; else head_ = i;
       if (n.next != nil) nodes_[n.next].prev = i; else tail_ = i;
       if (hand_ == last) hand_ = i;
     }
-    nodes_.pop_back();
   }
 
   void unlink(index_t i) noexcept {
@@ -404,12 +359,10 @@ class sieve_store {
   }
 
   std::size_t capacity_;
-  std::vector<node> nodes_;
   index_t head_ = nil;
   index_t tail_ = nil;
   index_t hand_ = nil;  // the next eviction starts here; nil: at the tail
   time_point latest_now_{};  // see learn_time
-  index_set index_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] weight_type max_weight_{};
   [[no_unique_address]] weight_type total_weight_{};

@@ -40,6 +40,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace cachet::detail {
@@ -57,6 +58,31 @@ class frequency_sketch {
         sample_size_(samples_per_entry * std::max<std::size_t>(expected_entries, 1)),
         counters_(rows * width_ / counters_per_word, 0),
         doorkeeper_(doorkeeper_bits_per_counter * width_ / 64, 0) {}
+
+  frequency_sketch(const frequency_sketch&) = default;
+  frequency_sketch& operator=(const frequency_sketch&) = default;
+  //! Leaves `other` an empty sketch of its size, still usable (as a
+  //! moved-from w_tinylfu store must be once cleared).
+  frequency_sketch(frequency_sketch&& other)
+      : width_(other.width_),
+        sample_size_(other.sample_size_),
+        additions_(std::exchange(other.additions_, 0)),
+        era_(other.era_),
+        counters_(std::exchange(other.counters_, std::vector<std::uint64_t>(other.counters_.size(), 0))),
+        doorkeeper_(std::exchange(other.doorkeeper_, std::vector<std::uint64_t>(other.doorkeeper_.size(), 0))) {}
+  frequency_sketch& operator=(frequency_sketch&& other) {
+    if (this != &other) {
+      frequency_sketch taken(std::move(other));
+      width_ = taken.width_;
+      sample_size_ = taken.sample_size_;
+      additions_ = taken.additions_;
+      era_ = taken.era_;
+      counters_ = std::move(taken.counters_);
+      doorkeeper_ = std::move(taken.doorkeeper_);
+    }
+    return *this;
+  }
+  ~frequency_sketch() = default;
 
   //! Counts one occurrence of the key hashed to `hash`.
   void increment(std::uint64_t hash) noexcept {

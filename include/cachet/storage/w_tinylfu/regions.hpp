@@ -2,7 +2,8 @@
 // the three LRU lists they sit on: the admission window, and the main
 // region's probation and protected segments, with the size each may reach.
 //
-// Nodes sit in one dense std::vector; each is on one list, linked by 32-bit
+// Nodes sit in one dense std::vector, with the key index over them
+// (common/indexed_nodes.hpp); each is on one list, linked by 32-bit
 // indices (head: newest, tail: oldest), and its `region` says which. Every
 // move between lists is a relink, so nothing is allocated once the array
 // has grown. This class keeps the layout and the window resizing hill
@@ -21,15 +22,22 @@
 #include <utility>
 #include <vector>
 
+#include <cachet/storage/common/indexed_nodes.hpp>
+
 namespace cachet::detail {
 
 //! Where an entry of a w_tinylfu store sits.
 enum class lfu_region : std::uint8_t { window, probation, protected_ };
 
-template <class Node, bool Weighted>
-class lfu_regions {
+template <class Node, bool Weighted, class Hash, class KeyEqual>
+class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
+  using base = indexed_nodes<Node, Hash, KeyEqual>;
+  using base::nodes_;
+
  public:
   using index_t = std::uint32_t;
+  using slot = typename base::slot;
+  using index_set = typename base::index_set;
   static constexpr index_t nil = ~index_t{0};
 
   //! Caffeine's start: a 1% window (at least 1), then 20% of the rest for
@@ -41,7 +49,9 @@ class lfu_regions {
   }
 
   const std::vector<Node>& nodes() const noexcept { return nodes_; }
-  std::vector<Node>& nodes() noexcept { return nodes_; }
+  //! The key index over the nodes: the store finds, adds and erases slots.
+  index_set& index() noexcept { return this->index_; }
+  const index_set& index() const noexcept { return this->index_; }
   Node& operator[](index_t i) noexcept { return nodes_[i]; }
   const Node& operator[](index_t i) const noexcept { return nodes_[i]; }
   std::size_t size() const noexcept { return nodes_.size(); }
@@ -66,7 +76,8 @@ class lfu_regions {
     n.weight = weight;
   }
 
-  //! Adds `n` at the end of the array, on no list yet; returns its index.
+  //! Adds `n` at the end of the array, on no list nor in the index yet;
+  //! returns its index.
   //! The array grows by doubling, to at most `most` nodes.
   index_t push(Node&& n, std::size_t most) {
     if (nodes_.size() == nodes_.capacity())
@@ -78,17 +89,15 @@ class lfu_regions {
   void pop() noexcept { nodes_.pop_back(); }
   index_t last() const noexcept { return static_cast<index_t>(nodes_.size() - 1); }
 
-  //! After unlink(i): the last node moves into i's place; the array shrinks.
+  //! After unlink(i), and i's slot erased from the index: the last node
+  //! moves into i's place (its slot follows); the array shrinks.
   void fill_hole(index_t i) {
-    const index_t end = last();
-    if (i != end) {
-      nodes_[i] = std::move(nodes_[end]);
+    if (base::fill_hole(i)) {
       Node& n = nodes_[i];
       list& l = lists_[at(n.region)];
       if (n.prev != nil) nodes_[n.prev].next = i; else l.head = i;
       if (n.next != nil) nodes_[n.next].prev = i; else l.tail = i;
     }
-    nodes_.pop_back();
   }
 
   void link_front(index_t i, lfu_region r) noexcept {
@@ -208,7 +217,7 @@ class lfu_regions {
 
   //! Drops every node; the sizes stay.
   void clear() noexcept {
-    nodes_.clear();
+    this->forget_nodes();
     lists_ = {};
   }
 
@@ -226,7 +235,6 @@ class lfu_regions {
     while (kept.weight > protected_max_ && kept.tail != nil) relink_front(kept.tail, lfu_region::probation);
   }
 
-  std::vector<Node> nodes_;
   std::array<list, 3> lists_{};
   std::size_t maximum_;
   std::size_t window_max_;

@@ -1,8 +1,9 @@
 // cachet/storage/w_tinylfu/w_tinylfu_store.hpp: the store behind
 // cachet::w_tinylfu: what is admitted and what leaves. The entries and
 // their lists are kept by lfu_regions (regions.hpp), found through a
-// boost::unordered_flat_set of their 32-bit indices (common/node_index.hpp), and
-// judged by a frequency_sketch (frequency_sketch.hpp).
+// boost::unordered_flat_set of their 32-bit indices that lfu_regions keeps
+// with them (common/indexed_nodes.hpp), and judged by a frequency_sketch
+// (frequency_sketch.hpp).
 //
 // A use (a hit, a touch, a rewrite) only counts itself in the entry's node
 // (`uses`, up to 15): it neither relinks the entry nor reaches the sketch
@@ -42,7 +43,7 @@
 
 #include <cachet/storage.hpp>
 #include <cachet/storage/common/deadline_slot.hpp>
-#include <cachet/storage/common/node_index.hpp>
+#include <cachet/storage/common/node_index.hpp>  // prehashed
 #include <cachet/storage/common/peeked.hpp>
 #include <cachet/storage/common/removal_log.hpp>
 #include <cachet/storage/common/timed_entry.hpp>
@@ -80,9 +81,9 @@ class w_tinylfu_store {
     [[no_unique_address]] std::conditional_t<weighted, std::size_t, unweighed> weight{};
   };
 
-  using index_of = node_index<node, typename Spec::hasher, typename Spec::key_equal>;
-  using slot = typename index_of::slot;
-  using index_set = typename index_of::set;
+  using regions = lfu_regions<node, weighted, typename Spec::hasher, typename Spec::key_equal>;
+  using slot = typename regions::slot;
+  using index_set = typename regions::index_set;
 
   // Above this many entries the sketch of a weighted store stops growing.
   static constexpr std::size_t largest_weighted_sketch = std::size_t{1} << 20;
@@ -98,8 +99,7 @@ class w_tinylfu_store {
       : regions_(checked_capacity(policy)),
         adaptive_(policy.adaptive_window),
         sketch_(policy.capacity),
-        climber_(policy.capacity, climber_samples_per_unit * policy.capacity),
-        index_(make_index()) {}
+        climber_(policy.capacity, climber_samples_per_unit * policy.capacity) {}
 
   //! Sizes the regions by weight: `capacity` is not used.
   explicit w_tinylfu_store(const weighted_storage<w_tinylfu, Weigher>& policy)
@@ -109,49 +109,14 @@ class w_tinylfu_store {
         sketch_(std::min(policy.max_weight, largest_weighted_sketch)),
         climber_(policy.max_weight,
                  climber_samples_per_unit * std::min(policy.max_weight, largest_weighted_sketch)),
-        index_(make_index()),
         weigher_(policy.weigher) {}
 
-  // The index's hasher points at this object's nodes, so copies and moves
-  // rebuild it (O(size)).
-  w_tinylfu_store(const w_tinylfu_store& other)
-      : regions_(other.regions_),
-        adaptive_(other.adaptive_),
-        latest_now_(other.latest_now_),
-        sketch_(other.sketch_),
-        climber_(other.climber_),
-        admission_(other.admission_),
-        index_(make_index()),
-        removals_(other.removals_),
-        weigher_(other.weigher_) {
-    rebuild_index();
-  }
-  w_tinylfu_store(w_tinylfu_store&& other) noexcept(false)
-      : regions_(std::move(other.regions_)),
-        adaptive_(other.adaptive_),
-        latest_now_(other.latest_now_),
-        sketch_(other.sketch_),
-        climber_(other.climber_),
-        admission_(other.admission_),
-        index_(make_index()),
-        removals_(std::move(other.removals_)),
-        weigher_(other.weigher_) {
-    other.forget_all();
-    rebuild_index();
-  }
-  w_tinylfu_store& operator=(w_tinylfu_store other) {
-    regions_ = std::move(other.regions_);
-    adaptive_ = other.adaptive_;
-    latest_now_ = other.latest_now_;
-    sketch_ = std::move(other.sketch_);
-    climber_ = other.climber_;
-    admission_ = other.admission_;
-    removals_ = std::move(other.removals_);
-    weigher_ = std::move(other.weigher_);
-    index_.clear();
-    rebuild_index();
-    return *this;
-  }
+  // Copies and moves rebuild the index (lfu_regions, indexed_nodes); a
+  // moved-from store is usable again once cleared.
+  w_tinylfu_store(const w_tinylfu_store&) = default;
+  w_tinylfu_store(w_tinylfu_store&&) = default;
+  w_tinylfu_store& operator=(const w_tinylfu_store&) = default;
+  w_tinylfu_store& operator=(w_tinylfu_store&&) = default;
   ~w_tinylfu_store() = default;
 
   //! The live value of `key`: a use, counted by the sketch and promoted in
@@ -160,8 +125,8 @@ class w_tinylfu_store {
   template <class K>
   const value_type* get(const K& key, time_point now) {
     learn_time(now);
-    const auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
+    const auto it = index().find(key);
+    if (it == index().end()) return nullptr;
     const index_t i = it->index;
     if (regions_[i].deadline.expired(now)) {
       remove(it, removal_cause::expired);
@@ -178,7 +143,7 @@ class w_tinylfu_store {
   //! no entry.
   template <class K>
   peeked<value_type> peek(const K& key, time_point) const {
-    return {nullptr, index_.contains(key)};
+    return {nullptr, index().contains(key)};
   }
 
   //! Inserts or replaces. A new entry enters the window (and the sketch
@@ -187,12 +152,12 @@ class w_tinylfu_store {
     std::size_t weight = 1;
     if constexpr (weighted) weight = weigher_(key, entry_value(value));  // a timed entry weighs its value
     const std::uint64_t hash = hash_(key);  // once: for the index and the sketch
-    const auto it = index_.find(prehashed<key_type>{key, hash});
+    const auto it = index().find(prehashed<key_type>{key, hash});
     if (weight > regions_.maximum()) {  // no eviction makes room; nor is an older value of its key kept
-      if (it != index_.end()) remove(it, removal_cause::replaced);
+      if (it != index().end()) remove(it, removal_cause::replaced);
       return;
     }
-    if (it != index_.end()) {
+    if (it != index().end()) {
       const index_t i = it->index;
       node& n = regions_[i];
       removals_.add(n.key, n.value, removal_cause::replaced);
@@ -215,8 +180,8 @@ class w_tinylfu_store {
 
   template <class K>
   bool erase(const K& key) {
-    const auto it = index_.find(key);
-    if (it == index_.end()) return false;
+    const auto it = index().find(key);
+    if (it == index().end()) return false;
     remove(it, removal_cause::erased);
     return true;
   }
@@ -225,8 +190,8 @@ class w_tinylfu_store {
   template <class K>
   bool contains(const K& key, time_point now) {
     learn_time(now);
-    const auto it = index_.find(key);
-    if (it == index_.end()) return false;
+    const auto it = index().find(key);
+    if (it == index().end()) return false;
     if (regions_[it->index].deadline.expired(now)) {
       remove(it, removal_cause::expired);
       return false;
@@ -238,8 +203,8 @@ class w_tinylfu_store {
   template <class K>
   bool touch(const K& key, time_point now, time_point deadline) {
     learn_time(now);
-    const auto it = index_.find(key);
-    if (it == index_.end()) return false;
+    const auto it = index().find(key);
+    if (it == index().end()) return false;
     const index_t i = it->index;
     if (regions_[i].deadline.expired(now)) {
       remove(it, removal_cause::expired);
@@ -412,17 +377,10 @@ class w_tinylfu_store {
     if (change < 0) regions_.shrink_window(static_cast<std::size_t>(-change));
   }
 
-  void forget_all() noexcept {
-    index_.clear();
-    regions_.clear();
-  }
+  void forget_all() noexcept { regions_.clear(); }
 
-  index_set make_index() { return index_of::make(&regions_.nodes()); }
-
-  void rebuild_index() {
-    index_.reserve(regions_.size());
-    for (std::size_t i = 0; i < regions_.size(); ++i) index_.insert(slot{static_cast<index_t>(i)});
-  }
+  index_set& index() noexcept { return regions_.index(); }
+  const index_set& index() const noexcept { return regions_.index(); }
 
   void append(key_type&& key, value_type&& value, time_point deadline, std::size_t weight) {
     const index_t i = regions_.push(node{std::move(key), std::move(value), {}, nil, nil, lfu_region::window, 0, sketch_.era()},
@@ -430,7 +388,7 @@ class w_tinylfu_store {
     regions_[i].deadline.set(deadline);
     if constexpr (weighted) regions_[i].weight = weight;
     try {
-      index_.insert(slot{i});
+      index().insert(slot{i});
     } catch (...) {
       regions_.pop();
       throw;
@@ -438,28 +396,22 @@ class w_tinylfu_store {
     regions_.link_front(i, lfu_region::window);
   }
 
-  void remove_node(index_t i, removal_cause cause) { remove(index_.find(slot{i}), cause); }
+  void remove_node(index_t i, removal_cause cause) { remove(index().find(slot{i}), cause); }
 
   void remove(typename index_set::iterator it, removal_cause cause) {
     const index_t i = it->index;
     removals_.add(regions_[i].key, regions_[i].value, cause);
-    index_.erase(it);
+    index().erase(it);
     regions_.unlink(i);
-    if (const index_t last = regions_.last(); i != last) {
-      // The last node moves into the hole keeping its key, hence its hash:
-      // retarget its slot in place.
-      const_cast<slot&>(*index_.find(slot{last})).index = i;
-    }
     regions_.fill_hole(i);
   }
 
-  lfu_regions<node, weighted> regions_;
+  regions regions_;
   bool adaptive_;
   time_point latest_now_{};  // see learn_time
   frequency_sketch sketch_;
   hill_climber climber_;
   admission admission_;
-  index_set index_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] typename Spec::hasher hash_;
   [[no_unique_address]] std::conditional_t<weighted, Weigher, unweighed> weigher_;
