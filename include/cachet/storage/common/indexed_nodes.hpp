@@ -2,7 +2,8 @@
 // bounded store with its key index (node_index.hpp), as a base class. The
 // index's hash and equality point at the array, so a copy or a move of the
 // pair rebuilds the index over its own array (O(size)); the stores built on
-// it (lru, sieve, s3fifo) keep the compiler's copies and moves.
+// it (lru, sieve, s3fifo, and w_tinylfu through lfu_regions) keep the
+// compiler's copies and moves.
 #pragma once
 
 #include <cstdint>

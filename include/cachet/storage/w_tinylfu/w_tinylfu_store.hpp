@@ -119,9 +119,10 @@ class w_tinylfu_store {
   w_tinylfu_store& operator=(w_tinylfu_store&&) = default;
   ~w_tinylfu_store() = default;
 
-  //! The live value of `key`: a use, counted by the sketch and promoted in
-  //! its region; an expired entry is reclaimed and missed. A miss is
-  //! counted when its value is written (set).
+  //! The live value of `key`: a use, noted in its node (the sketch and the
+  //! regions learn of it when the entry is judged; see the banner); an
+  //! expired entry is reclaimed and missed. A miss is counted when its
+  //! value is written (set).
   template <class K>
   const value_type* get(const K& key, time_point now) {
     learn_time(now);
