@@ -29,7 +29,7 @@
 // Measured with bench/hitratio against the eager lists (each use relinked
 // and counted at once): the same hit ratios within about a point on every
 // trace, ahead on the synthetic streams, up to 2 points behind on cache2k
-// orm-busy's small sizes; and a hit 3-4x cheaper (bench_hit).
+// orm-busy's small sizes; and a hit 2-4x cheaper (bench_hit).
 #pragma once
 
 #include <algorithm>
