@@ -49,7 +49,7 @@
 #include <cachet/storage/common/timed_entry.hpp>
 #include <cachet/storage/s3fifo.hpp>
 #include <cachet/storage/s3fifo/fifo_links.hpp>
-#include <cachet/storage/s3fifo/ghost_fifo.hpp>
+#include <cachet/storage/common/ghost_fifo.hpp>
 #include <cachet/weigher.hpp>
 
 namespace cachet::detail {

@@ -1,6 +1,7 @@
-// cachet/storage/s3fifo/ghost_fifo.hpp: S3-FIFO's ghost queue: the 64-bit
-// hashes of the keys most recently dropped from the small queue, oldest
-// first out, bounded by a budget (a count, or a total weight).
+// cachet/storage/common/ghost_fifo.hpp: a ghost queue: the 64-bit hashes
+// of the keys a store dropped most recently, oldest first out, bounded by a
+// budget (a count, or a total weight). S3-FIFO's ghost queue (s3fifo/) and
+// w_tinylfu's window sizing (w_tinylfu/window_sizer.hpp) use it.
 //
 // A hash table maps each remembered hash to the sequence number of its
 // latest entry in a FIFO ring; a ring entry whose number is no longer the
