@@ -1,7 +1,7 @@
 // tests/test_w_tinylfu.cpp: cachet::w_tinylfu: the conformance laws, a
 // randomized comparison with a plain reference of the same algorithm, lazy
 // promotion (the settling of used entries), scan resistance and hit ratios
-// against lru, hill climbing, and every sub-operation through memoize
+// against lru, the adaptive window, and every sub-operation through memoize
 // (expiry, listener, weights, shards, bad settings). The sketch and the
 // admission rule: test_w_tinylfu_admission.cpp.
 #include <catch2/catch.hpp>
@@ -145,12 +145,12 @@ TEST_CASE("w_tinylfu: matches a plain reference of the algorithm over random ske
     CHECK(compared == 3 * 9 * 4000);
     CHECK(window_moves == 0);
   }
-  SECTION("hill climbing on") {
+  SECTION("adaptive window") {
     for (unsigned seed : {4u, 5u})
       for (std::size_t capacity : capacities)
-        compared += compare_with_reference(seed, capacity, true, 30000, window_moves);  // samples of 20 x capacity
+        compared += compare_with_reference(seed, capacity, true, 30000, window_moves);
     CHECK(compared == 2 * 9 * 30000);
-    WARN("hill climbing resized the window " << window_moves << " times over the compared streams");
+    WARN("the window was resized " << window_moves << " times over the compared streams");
     CHECK(window_moves >= 10);
   }
 }
@@ -232,7 +232,7 @@ std::pair<std::size_t, double> window_after(Next next_key, int requests, std::si
 
 }  // namespace
 
-TEST_CASE("w_tinylfu: hill climbing grows the window for recency, keeps it small for a loop", "[w_tinylfu][climb]") {
+TEST_CASE("w_tinylfu: the adaptive window grows for recency, stays small for a loop", "[w_tinylfu][adaptive]") {
   const std::size_t capacity = 200;
   const int requests = 400000;
   // A loop over more keys than fit: recency is useless, frequency ties.

@@ -1,7 +1,8 @@
 // tests/test_w_tinylfu_admission.cpp: what decides w_tinylfu's admission:
 // the frequency sketch (frequency_sketch.hpp: counters, doorkeeper, aging,
-// batched increments) and Caffeine's admission rule (admission.hpp). The
-// store and its reference model are in test_w_tinylfu.cpp.
+// batched increments), Caffeine's admission rule (admission.hpp), and the
+// window's sizing by ghosts (window_sizer.hpp). The store and its reference
+// model are in test_w_tinylfu.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include <cachet/storage/w_tinylfu/admission.hpp>
 #include <cachet/storage/w_tinylfu/frequency_sketch.hpp>
+#include <cachet/storage/w_tinylfu/window_sizer.hpp>
 
 TEST_CASE("w_tinylfu: the sketch never underestimates, ages at its sample size, and has a doorkeeper",
           "[w_tinylfu][sketch]") {
@@ -124,3 +126,62 @@ TEST_CASE("w_tinylfu: admission takes the more used; a warm candidate now and th
   for (int i = 0; i < 1000; ++i) REQUIRE(b.admit(7, 7) == c.admit(7, 7));
 }
 
+
+TEST_CASE("w_tinylfu: the window sizer grows on keys the window let go, shrinks on keys main evicted",
+          "[w_tinylfu][window]") {
+  using cachet::detail::window_sizer;
+  SECTION("a miss on a key that was never let go asks nothing") {
+    window_sizer<false> sizer(1000);
+    CHECK(sizer.floor() == 10);  // 1% of the cache
+    CHECK(sizer.on_miss(7, 1, 10) == 0);
+  }
+  SECTION("one step a returning key while both ghosts are alike, and each ghost is taken once") {
+    window_sizer<false> sizer(1000);
+    sizer.window_let_go(1, 1);
+    sizer.main_evicted(2, 1);
+    CHECK(sizer.on_miss(1, 1, 10) == 1);
+    CHECK(sizer.on_miss(1, 1, 11) == 0);  // forgotten once it came back
+    CHECK(sizer.on_miss(2, 1, 11) == -1);
+    CHECK(sizer.on_miss(2, 1, 10) == 0);
+  }
+  SECTION("the rarer signal weighs as much as the common one (ARC's step)") {
+    window_sizer<false> sizer(1000);
+    for (std::uint64_t h = 100; h < 140; ++h) sizer.window_let_go(h, 1);  // 40 let go
+    for (std::uint64_t h = 200; h < 210; ++h) sizer.main_evicted(h, 1);   // 10 evicted
+    CHECK(sizer.on_miss(200, 1, 500) == -4);  // 40 / 10
+    // 39 let go, 9 evicted now: a return from the larger ghost is one step
+    CHECK(sizer.on_miss(100, 1, 496) == 1);
+  }
+  SECTION("fractions of a step wait for the next signal") {
+    window_sizer<false> sizer(1000);
+    for (std::uint64_t h = 100; h < 104; ++h) sizer.window_let_go(h, 1);
+    for (std::uint64_t h = 200; h < 210; ++h) sizer.main_evicted(h, 1);
+    // evicted / let go = 2.5: the first return grows by 2 and keeps half a step
+    CHECK(sizer.on_miss(100, 1, 50) == 2);
+    // 10 / 3: 3.33 + 0.5, so 3 now and 0.83 kept
+    CHECK(sizer.on_miss(101, 1, 52) == 3);
+  }
+  SECTION("the window never shrinks below 1% of the cache") {
+    window_sizer<false> sizer(1000);
+    for (std::uint64_t h = 1; h <= 5; ++h) sizer.main_evicted(h, 1);
+    CHECK(sizer.on_miss(1, 1, 12) == -1);
+    CHECK(sizer.on_miss(2, 1, 11) == -1);
+    CHECK(sizer.on_miss(3, 1, 10) == 0);  // at the floor
+    CHECK(window_sizer<false>(50).floor() == 1);
+  }
+  SECTION("each ghost keeps the newest 5% of the cache") {
+    window_sizer<false> sizer(200);  // 10 hashes a ghost
+    for (std::uint64_t h = 0; h < 30; ++h) sizer.window_let_go(h, 1);
+    for (std::uint64_t h = 0; h < 20; ++h) CHECK(sizer.on_miss(h, 1, 2) == 0);
+    for (std::uint64_t h = 20; h < 30; ++h) CHECK(sizer.on_miss(h, 1, 2) == 1);
+  }
+  SECTION("weighted: ghosts hold 5% of the weight and a step is the returning entry's weight") {
+    window_sizer<true> sizer(10000);  // 500 of weight a ghost
+    sizer.window_let_go(1, 300);
+    sizer.window_let_go(2, 300);  // 600 > 500: hash 1 is forgotten
+    sizer.main_evicted(3, 100);
+    CHECK(sizer.on_miss(1, 300, 100) == 0);
+    CHECK(sizer.on_miss(2, 300, 100) == 300);
+    CHECK(sizer.on_miss(3, 50, 400) == -50);
+  }
+}

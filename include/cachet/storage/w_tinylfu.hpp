@@ -18,8 +18,8 @@ class w_tinylfu_store;
 
 //! Keeps at most `capacity` entries, chosen by how often and how recently
 //! they are used (Einziger, Friedman, Manes: "TinyLFU: A Highly Efficient
-//! Cache Admission Policy", ACM ToS 2017; the adaptive window of "Adaptive
-//! Software Cache Management", Middleware 2018).
+//! Cache Admission Policy", ACM ToS 2017), with a window sized by ARC's
+//! rule (Megiddo, Modha, FAST 2003).
 //!
 //! New entries enter an LRU admission window (1% of the cache at first).
 //! The window's oldest entry then asks to join the main region, a segmented
@@ -29,23 +29,24 @@ class w_tinylfu_store;
 //! (a scan) passes through the window without pushing out the popular ones,
 //! while the window still gives new keys time to prove themselves. A hit in
 //! probation promotes to protected. With `adaptive_window` (the default),
-//! the window grows or shrinks by hill climbing on the hit rate.
+//! the window grows when keys it let go come back, and shrinks (to 1% at
+//! least) when keys the main region evicted come back (window_sizer.hpp).
 //!
 //! Tuned against Caffeine 2.6.2 (fixed 1% window) with bench/hitratio; mean
 //! hit ratios over each trace's capacities, first version -> now (Caffeine):
-//! Zipf 0.6 32.1 -> 33.6 (33.4), 0.8 50.5 -> 51.7 (51.5), 1.0 71.8 -> 72.9
-//! (72.8), 1.2 87.1 -> 87.9 (87.8), Zipf 0.9 + scans 48.1 -> 50.2 (50.2),
-//! loop 9.7 -> 12.7 (11.8), cache2k web07 53.8 -> 54.4 (53.7), web12 62.9
-//! -> 62.8 (61.5), orm-busy 85.0 -> 85.0 (79.8). What changed: the sketch
+//! Zipf 0.6 32.1 -> 33.8 (33.4), 0.8 50.5 -> 51.9 (51.5), 1.0 71.8 -> 73.1
+//! (72.8), 1.2 87.1 -> 88.0 (87.8), Zipf 0.9 + scans 48.1 -> 50.6 (50.1),
+//! loop 9.7 -> 12.9 (11.9), cache2k web07 53.8 -> 55.3 (53.7), web12 62.9
+//! -> 64.5 (61.5), orm-busy 85.0 -> 86.0 (79.8). What changed: the sketch
 //! takes Caffeine's FrequencySketch rules (16 counters an entry, aging every
 //! 10 x the size, only the increments that add count toward it, the
 //! odd-count correction at aging), keeps a doorkeeper of 8 bits a column
 //! but leaves its bit out of the estimate (frequency_sketch.hpp); the duel
 //! takes Caffeine's random admission of warm candidates (admission.hpp);
-//! the climber samples 20 x the size, ignores its first sample and, on a
-//! change within the noise, steps the window back toward 1% instead of on
-//! (hill_climber.hpp), so the window no longer drifts on a stationary
-//! workload.
+//! and the window is sized by ghosts of the keys that left (ARC's rule)
+//! rather than by hill climbing on the hit rate, which walked at random on
+//! orm-busy (window_sizer.hpp: web07 +1.4 points, web12 +1.8, orm-busy
+//! +1.5, the synthetic streams within 0.2).
 //!
 //! A use is a hit, a write or a touch; contains() is not. The sketch counts
 //! each request once: a hit at get, a miss when its computed value is
@@ -55,8 +56,10 @@ class w_tinylfu_store;
 //! expired, the expired entries it meets.
 //!
 //! Memory: the lru's per-entry layout (dense array, 32-bit links, an index
-//! of 32-bit slots) plus a region byte, and a sketch of 12 bytes per
-//! bit_ceil(capacity) (8 of counters, 4 of doorkeeper).
+//! of 32-bit slots) plus a region byte, a sketch of 12 bytes per
+//! bit_ceil(capacity) (8 of counters, 4 of doorkeeper), and two ghost
+//! queues of key hashes, each up to 5% of the capacity (about 5 bytes per
+//! entry in all).
 //! PRECONDITION: 1 <= capacity < 2^32 - 1 (else std::invalid_argument).
 //!
 //! Weighted: with a cachet::weigher policy, the regions are sized in weight
@@ -70,8 +73,8 @@ struct w_tinylfu {
   //! The most the entries may weigh together, under a cachet::weigher;
   //! 0 (the default): entries are counted (capacity).
   std::size_t max_weight = 0;
-  //! Whether the window is resized by hill climbing on the hit rate; false:
-  //! it stays at 1% of the cache (at least one entry).
+  //! Whether the window is resized by what comes back of the keys that left
+  //! (see above); false: it stays at 1% of the cache (at least one entry).
   bool adaptive_window = true;
 
   template <class Spec>
@@ -82,7 +85,7 @@ struct w_tinylfu {
   //! The w_tinylfu of part `index` of `count` (cachet::sharded<count>):
   //! the parts' capacities sum to `capacity`, the first `capacity % count`
   //! parts holding one more (and so do their max_weight). Each part has its
-  //! own window, sketch and climber.
+  //! own window, sketch and ghosts.
   //! PRECONDITION: index < count <= capacity (else std::invalid_argument).
   w_tinylfu shard(std::size_t index, std::size_t count) const {
     detail::check_shard("w_tinylfu", capacity, index, count);

@@ -6,9 +6,9 @@
 // (common/indexed_nodes.hpp); each is on one list, linked by 32-bit
 // indices (head: newest, tail: oldest), and its `region` says which. Every
 // move between lists is a relink, so nothing is allocated once the array
-// has grown. This class keeps the layout and the window resizing hill
-// climbing asks for (its moves take the oldest entries as they are, uses
-// not yet settled travel with them); the store decides what is admitted,
+// has grown. This class keeps the layout and the window resizing that
+// window_sizer.hpp asks for (its moves take the oldest entries as they are,
+// uses not yet settled travel with them); the store decides what is admitted,
 // what leaves, and where a use moves an entry.
 //
 // PRECONDITION: Node has members `index_t prev, next; lfu_region region;`

@@ -50,8 +50,8 @@
 #include <cachet/storage/w_tinylfu.hpp>
 #include <cachet/storage/w_tinylfu/admission.hpp>
 #include <cachet/storage/w_tinylfu/frequency_sketch.hpp>
-#include <cachet/storage/w_tinylfu/hill_climber.hpp>
 #include <cachet/storage/w_tinylfu/regions.hpp>
+#include <cachet/storage/w_tinylfu/window_sizer.hpp>
 #include <cachet/weigher.hpp>
 
 namespace cachet::detail {
@@ -87,11 +87,6 @@ class w_tinylfu_store {
 
   // Above this many entries the sketch of a weighted store stops growing.
   static constexpr std::size_t largest_weighted_sketch = std::size_t{1} << 20;
-  // Requests in one sample of the hill climber, per unit of size: twice the
-  // sketch's aging period (measured with bench/hitratio: samples of 10 x,
-  // the sketch's, lost 2.3 to 3.9 points at the smallest sizes of cache2k
-  // web07 and web12 and of the scans, for at most 1.4 gained elsewhere).
-  static constexpr std::size_t climber_samples_per_unit = 20;
 
  public:
   explicit w_tinylfu_store(const w_tinylfu& policy)
@@ -99,7 +94,7 @@ class w_tinylfu_store {
       : regions_(checked_capacity(policy)),
         adaptive_(policy.adaptive_window),
         sketch_(policy.capacity),
-        climber_(policy.capacity, climber_samples_per_unit * policy.capacity) {}
+        sizer_(policy.capacity) {}
 
   //! Sizes the regions by weight: `capacity` is not used.
   explicit w_tinylfu_store(const weighted_storage<w_tinylfu, Weigher>& policy)
@@ -107,8 +102,7 @@ class w_tinylfu_store {
       : regions_(checked_max_weight(policy)),
         adaptive_(policy.adaptive_window),
         sketch_(std::min(policy.max_weight, largest_weighted_sketch)),
-        climber_(policy.max_weight,
-                 climber_samples_per_unit * std::min(policy.max_weight, largest_weighted_sketch)),
+        sizer_(policy.max_weight),
         weigher_(policy.weigher) {}
 
   // Copies and moves rebuild the index (lfu_regions, indexed_nodes); a
@@ -134,8 +128,6 @@ class w_tinylfu_store {
       return nullptr;
     }
     note_use(i);
-    climber_.record_hit();
-    climb();
     return &regions_[i].value;
   }
 
@@ -170,13 +162,12 @@ class w_tinylfu_store {
       return;
     }
     sketch_.increment(hash);
-    climber_.record_miss();
+    if (adaptive_) resize_window(sizer_.on_miss(hash, weight, regions_.window_max()));
     if constexpr (weighted) {
       if (regions_.size() >= nil - 1) remove_node(any_victim(nil), removal_cause::evicted);  // 32-bit links
     }
     append(std::move(key), std::move(value), deadline, weight);
     evict(nil);
-    climb();
   }
 
   template <class K>
@@ -339,6 +330,7 @@ class w_tinylfu_store {
       while (regions_.total() > regions_.maximum()) {
         const index_t victim = regions_.settled_main_victim(settler(), candidate, keep);
         const index_t loser = victim == nil ? candidate : duel(candidate, victim);
+        if (adaptive_ && !expired(loser)) remember_loser(loser, loser == candidate);
         remove_node(loser, cause_for(loser));
         if (loser == candidate) break;
       }
@@ -369,11 +361,20 @@ class w_tinylfu_store {
     return expired(i) ? removal_cause::expired : removal_cause::evicted;
   }
 
-  // Hill climbing (hill_climber.hpp) at the end of each sample.
-  void climb() noexcept {
-    if (!adaptive_ || !climber_.sample_done()) [[likely]]
-      return;
-    const std::int64_t change = climber_.adjustment(regions_.window_max());
+  // The window's sizing (window_sizer.hpp): a duel's loser is remembered,
+  // a miss on a remembered key resizes the window.
+  // A ghost is advice: one that cannot be stored (no memory) is skipped.
+  void remember_loser(index_t loser, bool from_window) noexcept {
+    try {
+      const std::uint64_t hash = hash_(regions_[loser].key);
+      if (from_window)
+        sizer_.window_let_go(hash, regions_.weight_of(loser));
+      else
+        sizer_.main_evicted(hash, regions_.weight_of(loser));
+    } catch (...) {
+    }
+  }
+  void resize_window(std::int64_t change) noexcept {
     if (change > 0) regions_.grow_window(static_cast<std::size_t>(change));
     if (change < 0) regions_.shrink_window(static_cast<std::size_t>(-change));
   }
@@ -411,7 +412,7 @@ class w_tinylfu_store {
   bool adaptive_;
   time_point latest_now_{};  // see learn_time
   frequency_sketch sketch_;
-  hill_climber climber_;
+  window_sizer<weighted> sizer_;
   admission admission_;
   removal_log<key_type, value_type> removals_;
   [[no_unique_address]] typename Spec::hasher hash_;
