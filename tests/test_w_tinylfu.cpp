@@ -451,6 +451,27 @@ TEST_CASE("w_tinylfu: copies and moves keep regions and sketch; copies are indep
   for (int k : {1, 2, 4, 5, 6}) CHECK(f.contains(k));
 }
 
+TEST_CASE("w_tinylfu: a moved-from store evicts again once cleared, its window's ghosts too", "[w_tinylfu]") {
+  const auto run = [](int_store& s) {  // a loop over more keys than fit: evictions, ghosts, window moves
+    for (int round = 0; round < 3; ++round)
+      for (int k = 0; k < 200; ++k)
+        if (!s.get(k, cachet::time_point{})) s.set(int(k), int(k), cachet::no_deadline);
+  };
+  int_store store(cachet::w_tinylfu{.capacity = 40});
+  run(store);
+  int_store moved = std::move(store);
+  CHECK(moved.size() == 40);
+  store.clear();
+  run(store);
+  CHECK(store.size() == 40);
+  store = std::move(moved);  // move assignment
+  moved.clear();
+  run(moved);
+  run(store);
+  CHECK(moved.size() == 40);
+  CHECK(store.size() == 40);
+}
+
 TEST_CASE("w_tinylfu: a typed, shardable storage with a const peek", "[w_tinylfu][sharded]") {
   STATIC_REQUIRE(cachet::storage_traits<cachet::w_tinylfu>::shardable);
   STATIC_REQUIRE(cachet::storage_traits<cachet::w_tinylfu>::typed);

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -35,6 +36,31 @@ class ghost_fifo {
   };
 
  public:
+  ghost_fifo() = default;
+  ghost_fifo(const ghost_fifo&) = default;
+  ghost_fifo& operator=(const ghost_fifo&) = default;
+  // A moved-from ghost is empty: its counters must not outlive its entries.
+  ghost_fifo(ghost_fifo&& other) noexcept
+      : table_(std::move(other.table_)),
+        ring_(std::move(other.ring_)),
+        front_(other.front_),
+        used_(other.used_),
+        next_seq_(other.next_seq_) {
+    other.clear();
+  }
+  ghost_fifo& operator=(ghost_fifo&& other) noexcept {
+    if (this != &other) {
+      table_ = std::move(other.table_);
+      ring_ = std::move(other.ring_);
+      front_ = other.front_;
+      used_ = other.used_;
+      next_seq_ = other.next_seq_;
+      other.clear();
+    }
+    return *this;
+  }
+  ~ghost_fifo() = default;
+
   //! Remembers `hash` as the newest entry (again, if it was), then forgets
   //! the oldest ones until the total cost is at most `budget`.
   void remember(std::uint64_t hash, std::size_t cost, std::size_t budget) {
