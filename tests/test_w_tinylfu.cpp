@@ -83,10 +83,11 @@ std::vector<int> keys_in(const int_store& s, region r) {
 // contains on skewed keys, with time moving; compares every answer and the
 // three regions, in order, after each step. Returns the steps compared;
 // counts in `window_moves` the steps after which the window's size changed.
-int compare_with_reference(unsigned seed, std::size_t capacity, bool adaptive, int steps, int& window_moves) {
+int compare_with_reference(unsigned seed, std::size_t capacity, bool adaptive, int steps, int& window_moves,
+                           cachet::w_tinylfu::window_sizing sizing = cachet::w_tinylfu::ghosts) {
   std::mt19937 rng(seed);
-  int_store store(cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive});
-  reference_w_tinylfu model(capacity, adaptive);
+  int_store store(cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive, .sizing = sizing});
+  reference_w_tinylfu model(capacity, adaptive, sizing == cachet::w_tinylfu::hill_climbing);
   REQUIRE(store.window_capacity() == model.window_max);
   REQUIRE(store.protected_capacity() == model.protected_max);
   auto key_of = zipf(3 * capacity + 8, 0.9);
@@ -153,6 +154,14 @@ TEST_CASE("w_tinylfu: matches a plain reference of the algorithm over random ske
     WARN("the window was resized " << window_moves << " times over the compared streams");
     CHECK(window_moves >= 10);
   }
+  SECTION("adaptive window, hill climbing") {
+    for (unsigned seed : {6u, 7u})
+      for (std::size_t capacity : capacities)  // samples of 20 x capacity
+        compared += compare_with_reference(seed, capacity, true, 30000, window_moves, cachet::w_tinylfu::hill_climbing);
+    CHECK(compared == 2 * 9 * 30000);
+    WARN("hill climbing resized the window " << window_moves << " times over the compared streams");
+    CHECK(window_moves >= 10);
+  }
 }
 
 // ---- what the policy is for
@@ -214,10 +223,12 @@ namespace {
 
 // The window's size after `requests` keys from `next_key`, with the hit ratio.
 template <class Next>
-std::pair<std::size_t, double> window_after(Next next_key, int requests, std::size_t capacity, bool adaptive = true) {
+std::pair<std::size_t, double> window_after(Next next_key, int requests, std::size_t capacity, bool adaptive,
+                                            cachet::w_tinylfu::window_sizing sizing) {
   long misses = 0;
   auto f = cachet::memoize([&misses](int x) { ++misses; return x; },
-                           cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive}, cachet::unsynchronized{});
+                           cachet::w_tinylfu{.capacity = capacity, .adaptive_window = adaptive, .sizing = sizing},
+                           cachet::unsynchronized{});
   std::size_t window_sum = 0;
   int samples = 0;
   for (int i = 0; i < requests; ++i) {
@@ -235,8 +246,10 @@ std::pair<std::size_t, double> window_after(Next next_key, int requests, std::si
 TEST_CASE("w_tinylfu: the adaptive window grows for recency, stays small for a loop", "[w_tinylfu][adaptive]") {
   const std::size_t capacity = 200;
   const int requests = 400000;
+  const auto sizing = GENERATE(cachet::w_tinylfu::ghosts, cachet::w_tinylfu::hill_climbing);
+  INFO("sizing " << (sizing == cachet::w_tinylfu::ghosts ? "ghosts" : "hill climbing"));
   // A loop over more keys than fit: recency is useless, frequency ties.
-  const auto loop = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity);
+  const auto loop = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity, true, sizing);
   // Each key is popular for a short while after it first appears, then never
   // again: frequency learnt in the past is useless, recency is what counts.
   const auto recent_keys = [] {
@@ -245,10 +258,10 @@ TEST_CASE("w_tinylfu: the adaptive window grows for recency, stays small for a l
       return std::max(0, frontier - back(rng));
     };
   };
-  const auto recency = window_after(recent_keys(), requests, capacity);
-  const auto recency_fixed = window_after(recent_keys(), requests, capacity, false);
-  const auto loop_fixed = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity, false);
-  WARN("capacity " << capacity << ": mean window over the second half: loop " << loop.first << " (hit ratio "
+  const auto recency = window_after(recent_keys(), requests, capacity, true, sizing);
+  const auto recency_fixed = window_after(recent_keys(), requests, capacity, false, sizing);
+  const auto loop_fixed = window_after([k = 0]() mutable { return k++ % 250; }, requests, capacity, false, sizing);
+  WARN((sizing == cachet::w_tinylfu::ghosts ? "ghosts" : "hill climbing") << ", capacity " << capacity << ": mean window over the second half: loop " << loop.first << " (hit ratio "
                    << loop.second << "; fixed window " << loop_fixed.second << "), recency-heavy " << recency.first
                    << " (hit ratio " << recency.second << "; fixed window " << recency_fixed.second << ")");
   CHECK(recency.first > loop.first);
@@ -506,4 +519,8 @@ TEST_CASE("w_tinylfu: bad settings are rejected", "[w_tinylfu]") {
   CHECK(cachet::w_tinylfu{.capacity = 10}.shard(1, 4).capacity == 3);
   CHECK(cachet::w_tinylfu{.capacity = 10}.shard(3, 4).capacity == 2);
   CHECK_FALSE(cachet::w_tinylfu{.capacity = 10, .adaptive_window = false}.shard(0, 2).adaptive_window);
+  CHECK(cachet::w_tinylfu{.capacity = 10, .sizing = cachet::w_tinylfu::hill_climbing}.shard(1, 2).sizing ==
+        cachet::w_tinylfu::hill_climbing);
+  const auto unknown_sizing = static_cast<cachet::w_tinylfu::window_sizing>(7);
+  CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.capacity = 8, .sizing = unknown_sizing}), std::invalid_argument);
 }

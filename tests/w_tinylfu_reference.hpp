@@ -1,5 +1,5 @@
 // tests/w_tinylfu_reference.hpp: W-TinyLFU written plainly (a std::list per
-// region, a std::map, the store's own sketch, window sizer and admission), for
+// region, a std::map, the store's own sketch, window sizing and admission), for
 // test_w_tinylfu.cpp to run in step with cachet's store on random streams.
 #pragma once
 
@@ -21,7 +21,8 @@ using int_spec = cachet::entry_spec<int, int, std::hash<int>, std::equal_to<int>
 using int_store = cachet::detail::w_tinylfu_store<int_spec>;
 
 //! W-TinyLFU as the store means it, plainly: a std::list per region (front:
-//! newest), a std::map, the same sketch, window sizer and admission, unweighted.
+//! newest), a std::map, the same sketch, window sizer or hill climber and
+//! admission, unweighted.
 //! A use is counted in its entry and settled when the entry is judged at
 //! the old end of its list (lazy promotion, see w_tinylfu_store.hpp).
 struct reference_w_tinylfu {
@@ -33,18 +34,21 @@ struct reference_w_tinylfu {
     unsigned uses = 0;     // not yet settled, at most 15
     std::uint8_t era = 0;  // the sketch's era when they were counted
   };
-  reference_w_tinylfu(std::size_t capacity, bool adaptive)
+  reference_w_tinylfu(std::size_t capacity, bool adaptive, bool climbing = false)
       : maximum(capacity),
         window_max(std::max<std::size_t>(1, capacity / 100)),
         protected_max((capacity - window_max) * 8 / 10),
-        adaptive(adaptive),
+        ghosts(adaptive && !climbing),
+        climbing(adaptive && climbing),
         sketch(capacity),
-        sizer(capacity) {}
+        sizer(capacity),
+        climber(capacity, 20 * capacity) {}
 
   std::size_t maximum, window_max, protected_max;
-  bool adaptive;
+  bool ghosts, climbing;
   cachet::detail::frequency_sketch sketch;
   cachet::detail::window_sizer<false> sizer;
+  cachet::detail::hill_climber climber;
   cachet::detail::admission admission;  // the same draws as the store's
   std::list<int> lists[3];
   std::map<int, entry> entries;
@@ -124,7 +128,8 @@ struct reference_w_tinylfu {
   }
   void insert(int k, int value, cachet::time_point deadline) {
     sketch.increment(std::hash<int>{}(k));
-    if (adaptive) resize(sizer.on_miss(std::hash<int>{}(k), 1, window_max));
+    if (ghosts) resize(sizer.on_miss(std::hash<int>{}(k), 1, window_max));
+    if (climbing) climber.record_miss();
     entries[k] = entry{value, deadline, region::window, {}, 0, sketch.era()};
     link_front(k, region::window);
     while (list_of(region::window).size() > window_max) {
@@ -133,7 +138,7 @@ struct reference_w_tinylfu {
       while (entries.size() > maximum) {
         const auto victim = settled_main_victim(candidate);
         const int loser = victim ? duel(candidate, *victim) : candidate;
-        if (adaptive && !expired(loser)) {  // the sizer's ghosts
+        if (ghosts && !expired(loser)) {  // the sizer's ghosts
           if (loser == candidate)
             sizer.window_let_go(std::hash<int>{}(loser), 1);
           else
@@ -148,6 +153,10 @@ struct reference_w_tinylfu {
       const auto victim = settled_main_victim();
       remove(candidate && victim ? duel(*candidate, *victim) : candidate ? *candidate : *victim);
     }
+    if (climbing) climb();
+  }
+  void climb() {
+    if (climber.sample_done()) resize(climber.adjustment(window_max));
   }
   void resize(std::int64_t change) {
     if (change > 0) {  // the window takes room from protected and fills it with main's oldest
@@ -184,6 +193,10 @@ struct reference_w_tinylfu {
   std::optional<int> get(int k, cachet::time_point now) {
     if (!live(k, now)) return std::nullopt;
     use(k);
+    if (climbing) {
+      climber.record_hit();
+      climb();
+    }
     return entries.at(k).value;
   }
   void set(int k, int value, cachet::time_point deadline) {

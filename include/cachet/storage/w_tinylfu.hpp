@@ -30,7 +30,9 @@ class w_tinylfu_store;
 //! while the window still gives new keys time to prove themselves. A hit in
 //! probation promotes to protected. With `adaptive_window` (the default),
 //! the window grows when keys it let go come back, and shrinks (to 1% at
-//! least) when keys the main region evicted come back (window_sizer.hpp).
+//! least) when keys the main region evicted come back (window_sizer.hpp);
+//! `.sizing = w_tinylfu::hill_climbing` sizes it by hill climbing on the
+//! hit rate instead, as Caffeine does (hill_climber.hpp).
 //!
 //! Tuned against Caffeine 2.6.2 (fixed 1% window) with bench/hitratio; mean
 //! hit ratios over each trace's capacities, first version -> now (Caffeine):
@@ -73,9 +75,20 @@ struct w_tinylfu {
   //! The most the entries may weigh together, under a cachet::weigher;
   //! 0 (the default): entries are counted (capacity).
   std::size_t max_weight = 0;
-  //! Whether the window is resized by what comes back of the keys that left
-  //! (see above); false: it stays at 1% of the cache (at least one entry).
+  //! Whether the window is resized (see `sizing`); false: it stays at 1%
+  //! of the cache (at least one entry).
   bool adaptive_window = true;
+  //! How an adaptive window is sized.
+  enum window_sizing : unsigned char {
+    //! By what comes back of the keys that left, ARC's rule (the default;
+    //! window_sizer.hpp).
+    ghosts,
+    //! By hill climbing on the hit rate of successive samples, Caffeine's
+    //! rule (hill_climber.hpp): within 0.01 of max(LRU, Caffeine) at 59
+    //! of bench/hitratio's 63 cells, against 63 for `ghosts`.
+    hill_climbing,
+  };
+  window_sizing sizing = ghosts;
 
   template <class Spec>
   using store_type = detail::w_tinylfu_store<Spec>;
@@ -85,13 +98,14 @@ struct w_tinylfu {
   //! The w_tinylfu of part `index` of `count` (cachet::sharded<count>):
   //! the parts' capacities sum to `capacity`, the first `capacity % count`
   //! parts holding one more (and so do their max_weight). Each part has its
-  //! own window, sketch and ghosts.
+  //! own window, sketch and ghosts (or climber).
   //! PRECONDITION: index < count <= capacity (else std::invalid_argument).
   w_tinylfu shard(std::size_t index, std::size_t count) const {
     detail::check_shard("w_tinylfu", capacity, index, count);
     return w_tinylfu{.capacity = detail::shard_part(capacity, index, count),
                      .max_weight = detail::shard_part(max_weight, index, count),
-                     .adaptive_window = adaptive_window};
+                     .adaptive_window = adaptive_window,
+                     .sizing = sizing};
   }
 
 };

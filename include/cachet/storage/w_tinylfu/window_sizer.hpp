@@ -14,17 +14,19 @@
 // this one's when that is larger, as in ARC: the rarer signal weighs as
 // much as the common one.
 //
-// It replaced hill climbing on the hit rate (Einziger et al., "Adaptive
-// Software Cache Management", Middleware 2018, as in Caffeine), which
+// It replaced, as the default, hill climbing on the hit rate (Einziger et
+// al., "Adaptive Software Cache Management", Middleware 2018, as in
+// Caffeine; still there as w_tinylfu::hill_climbing, hill_climber.hpp), which
 // compares the hit rates of successive samples: on cache2k orm-busy, whose
 // hit rate moves by up to 30 points between samples on its own, the climber
 // walked at random. The ghosts compare the two regions on the same
 // requests. Measured with bench/hitratio (mean over each trace's
 // capacities, points against max(LRU, Caffeine); climber -> ghosts): web07
 // +0.16 -> +1.54, web12 +0.38 -> +2.18, orm-busy -0.89 -> +0.66, the
-// synthetic streams within 0.2 of the climber (the scans +0.2). Budgets of 5% to 20% of the
-// cache measured alike; without the 1% floor the window shrank to one entry
-// on a loop and lost 1.4 points there. A hit costs nothing here.
+// synthetic streams within 0.2 of the climber (the scans +0.2). Budgets of
+// 5% to 20% of the cache measured alike; without the 1% floor the window
+// shrank to one entry on a loop and lost 1.4 points there. A hit costs
+// nothing here.
 #pragma once
 
 #include <algorithm>
