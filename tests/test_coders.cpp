@@ -318,6 +318,13 @@ TEST_CASE("coders: JSON that would crash the parser is invalid_data", "[coders][
                            // A number ends where JSON's grammar ends: 0.000...0 is parsed before the junk.
                            R"({"value": 0.0000000000000000000000000.10})", R"([-0.00000000000000000000000e1.5])"})
     CHECK_THROWS_WITH(json.decode<double>(zero), Catch::Contains("a zero written at length"));
+  // Found by fuzz/fuzz_decode: rapidjson rounds 2^64 - 1 in its significand up to 0 (and read -2.5e263).
+  for (const char* wrapping : {R"({"value": 18446744073709551615.7})", R"({"value": -0.0000018446744073709551615710})",
+                               R"({"value": 184467440737095516155e-3})", R"([1.84467440737095516159E2])"})
+    CHECK_THROWS_WITH(json.decode<double>(wrapping), Catch::Contains("overflow rapidjson's 64-bit significand"));
+  CHECK(json.decode<double>(R"({"value": 18446744073709551615.4})") == 18446744073709551615.0);
+  CHECK(json.decode<double>(R"({"value": 1.84467440737095516150})") == 1.8446744073709551615);
+  CHECK(json.decode<double>(R"({"value": 28446744073709551615.7})") == 28446744073709551615.7);
   CHECK(json.decode<double>(R"({"value": -0.0})") == 0.0);
   CHECK(json.decode<int>(R"({"value": 0})") == 0);
   CHECK(json.decode<double>(R"({"value": 10e1})") == 100.0);

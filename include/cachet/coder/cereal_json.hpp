@@ -22,10 +22,13 @@ namespace detail {
 //! Why JSON text may not reach Debian's rapidjson 1.1.0 (cereal's parser),
 //! or nullptr: its recursive parser overflows the stack on deep nesting,
 //! its number parsing crashes or misreads on numbers of hundreds of digits,
-//! and a zero written at length (0e80, 0.000000...) reaches
-//! __builtin_clzll(0). cereal_json never writes either (numbers of at most 25
-//! characters, nesting as deep as the value's type), so the bounds cost
-//! honest values nothing. Strings are skipped, escapes included.
+//! and both a zero written at length (0e80, 0.000000...) and significant
+//! digits 18446744073709551615 followed by a 5 to 9 (which round its 64-bit
+//! significand up to 0) reach __builtin_clzll(0) and a garbage number.
+//! cereal_json never writes any of these (numbers of at most 25 characters
+//! and 17 significant digits, or 20 for integers; nesting as deep as the
+//! value's type), so the bounds cost honest values nothing. Strings are
+//! skipped, escapes included.
 inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
   constexpr std::size_t max_depth = 256;
   constexpr std::size_t max_number = 40;
@@ -49,9 +52,24 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
       const std::size_t start = i;
       bool mantissa_nonzero = false;
       bool exponent = false;
+      // rapidjson sums the mantissa's significant digits (integer and
+      // fraction, leading zeros dropped) into a uint64_t and rounds by the
+      // first digit that no longer fits: after 2^64 - 1 that wraps to 0.
+      constexpr std::string_view uint64_max = "18446744073709551615";
+      std::size_t significant = 0;
+      bool prefix_is_max = true;
+      bool wraps = false;
       const auto digits = [&] {
-        for (; is_digit(i); ++i)
-          if (!exponent && text[i] != '0') mantissa_nonzero = true;
+        for (; is_digit(i); ++i) {
+          if (exponent) continue;
+          if (text[i] != '0') mantissa_nonzero = true;
+          if (!mantissa_nonzero) continue;
+          if (significant < uint64_max.size())
+            prefix_is_max = prefix_is_max && text[i] == uint64_max[significant];
+          else if (significant == uint64_max.size())
+            wraps = prefix_is_max && text[i] >= '5';
+          ++significant;
+        }
       };
       if (c == '-') ++i;
       digits();
@@ -67,6 +85,7 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
       // 0.0000000000000000000000) by __builtin_clzll(0): undefined
       // behaviour. cereal_json writes zero as 0, 0.0 or -0.0.
       if (!mantissa_nonzero && (exponent || i - start > 4)) return "a zero written at length";
+      if (wraps) return "a number whose digits overflow rapidjson's 64-bit significand";
       continue;
     }
     if (c == '"') {
@@ -87,7 +106,8 @@ inline const char* json_unsafe_for_rapidjson(std::string_view text) noexcept {
 //! read from the store. Larger and slower than the binary coders. Bytes that
 //! are not JSON of the value's shape raise cachet::invalid_data; so do numbers
 //! of more than 40 characters and nesting deeper than 256, which would crash
-//! the JSON parser (see detail::json_unsafe_for_rapidjson), and enum values
+//! the JSON parser, and numbers it would misread (see
+//! detail::json_unsafe_for_rapidjson), and enum values
 //! outside the values their enum accepts (detail::json_input).
 struct cereal_json {
   using cachet_family = family::coder;
