@@ -40,15 +40,17 @@ struct memcached_server : cachet_test::server_process {
 };
 
 // clear() flushes the whole server and size() counts the server's items:
-// each cache of the suite gets a server of its own.
-template <bool Binary>
+// each cache of the suite gets a server of its own. The protocol is a
+// runtime choice, as in cachet::memcached, so that both run one
+// instantiation of the kit.
 struct memcached_fixture {
-  static constexpr const char* name = Binary ? "memcached (binary protocol)" : "memcached (text protocol)";
-  std::deque<std::unique_ptr<memcached_server>> servers;
+  bool binary = false;
+  std::string name = binary ? "memcached (binary protocol)" : "memcached (text protocol)";
+  std::deque<std::unique_ptr<memcached_server>> servers{};
   template <class Fn, class... More>
   auto memoize(Fn fn, cachet::manual_clock clock, More... more) {
     servers.push_back(std::make_unique<memcached_server>());
-    return cachet::memoize(std::move(fn), servers.back()->policy(Binary), clock, more...);
+    return cachet::memoize(std::move(fn), servers.back()->policy(binary), clock, more...);
   }
 };
 
@@ -63,7 +65,7 @@ struct memcached_on_any_clock : cachet::memcached {
 
 struct exact_fixture {
   static constexpr const char* name = "memcached, expiry laws on a manual clock";
-  std::deque<std::unique_ptr<memcached_server>> servers;
+  std::deque<std::unique_ptr<memcached_server>> servers{};
   template <class Fn, class... More>
   auto memoize(Fn fn, cachet::manual_clock clock, More... more) {
     servers.push_back(std::make_unique<memcached_server>());
