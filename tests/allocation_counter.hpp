@@ -11,16 +11,9 @@
 #include <cstdlib>
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CACHET_TEST_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef CACHET_TEST_COUNT_ALLOCATIONS
-#define CACHET_TEST_COUNT_ALLOCATIONS 1
-#endif
+#include "sanitizers.hpp"
+
+#define CACHET_TEST_COUNT_ALLOCATIONS (!CACHET_TEST_SANITIZED)
 
 #if CACHET_TEST_COUNT_ALLOCATIONS
 namespace {

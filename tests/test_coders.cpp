@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "coders_test_support.hpp"
+#include "sanitizers.hpp"
 
 
 // ---------------------------------------------------------------- round trips
@@ -214,9 +215,9 @@ TEMPLATE_LIST_TEST_CASE("coders: a valid frame around a garbage payload is a val
 // ------------------------------------------------- hostile frames, valid checksum
 
 
-// Replaced only without AddressSanitizer, whose own operator new cannot be
-// mixed with these (there, ASan's allocator limits stand in for the check).
-#if !defined(__SANITIZE_ADDRESS__)
+// Replaced only without the sanitizers, whose own operator new cannot be
+// mixed with these (under ASan, its allocator limits stand in for the check).
+#if !CACHET_TEST_SANITIZED
 void* operator new(std::size_t size) {
   std::size_t seen = largest_allocation.load(std::memory_order_relaxed);
   while (size > seen && !largest_allocation.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
