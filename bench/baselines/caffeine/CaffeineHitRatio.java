@@ -1,18 +1,22 @@
 // bench/baselines/caffeine/CaffeineHitRatio.java: Caffeine's hit ratio on an
 // access stream, the peer of bench/hitratio's policies (it runs this program).
 //
-// Usage: java -cp caffeine.jar:DIR CaffeineHitRatio KEYS_FILE CAPACITY...
+// Usage: java -cp caffeine.jar:DIR CaffeineHitRatio KEYS_FILE RUNS CAPACITY...
 // KEYS_FILE holds little-endian unsigned 32-bit keys, one per access. For each
-// capacity it replays them through a plain Caffeine cache, as a user would
-// memoize with it: getIfPresent, and put on a miss. Prints "capacity hit_ratio"
-// per capacity, in the order given.
+// capacity it replays them RUNS times, each through a new plain Caffeine
+// cache, as a user would memoize with it: getIfPresent, and put on a miss.
+// Prints "capacity mean min max" (hit ratios over the runs) per capacity, in
+// the order given.
 //
 // Caffeine's own simulator drives its policies directly; this uses the public
 // cache API instead, which is what a user of Caffeine gets. Maintenance
 // (eviction) runs on the calling thread, so no entry outlives the bound
 // because a background task has not run yet. Caffeine seeds its frequency
 // sketch at random and admits a few warm candidates at random (against hash
-// flooding), so two runs may differ in the last digits.
+// flooding), so two caches may differ: by 0.06 points at the median trace
+// and capacity, by up to a point on a loop. Each cache draws afresh, so the
+// mean over RUNS caches is Caffeine's expected hit ratio, and min and max
+// show its spread.
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
@@ -53,22 +57,34 @@ public final class CaffeineHitRatio {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: CaffeineHitRatio KEYS_FILE CAPACITY...");
+    if (args.length < 3 || Integer.parseInt(args[1]) < 1) {
+      System.err.println("usage: CaffeineHitRatio KEYS_FILE RUNS CAPACITY... (RUNS at least 1)");
       System.exit(2);
     }
     int[] keys = readKeys(args[0]);
-    long[] capacities = new long[args.length - 1];
-    for (int i = 1; i < args.length; ++i) capacities[i - 1] = Long.parseLong(args[i]);
+    int runs = Integer.parseInt(args[1]);
+    long[] capacities = new long[args.length - 2];
+    for (int i = 2; i < args.length; ++i) capacities[i - 2] = Long.parseLong(args[i]);
 
-    // One cache per capacity, independent of the others: replay them in parallel.
+    // Each cache is independent of the others: replay them in parallel.
     ExecutorService pool = Executors.newFixedThreadPool(
-        Math.min(capacities.length, Runtime.getRuntime().availableProcessors()));
+        Math.min(capacities.length * runs, Runtime.getRuntime().availableProcessors()));
     try {
       List<Future<Long>> hits = new ArrayList<>();
-      for (long capacity : capacities) hits.add(pool.submit(() -> replay(keys, capacity)));
+      for (long capacity : capacities) {
+        for (int run = 0; run < runs; ++run) hits.add(pool.submit(() -> replay(keys, capacity)));
+      }
       for (int i = 0; i < capacities.length; ++i) {
-        System.out.println(capacities[i] + " " + (double) hits.get(i).get() / keys.length);
+        double sum = 0;
+        double min = 1;
+        double max = 0;
+        for (int run = 0; run < runs; ++run) {
+          double ratio = (double) hits.get(i * runs + run).get() / keys.length;
+          sum += ratio;
+          min = Math.min(min, ratio);
+          max = Math.max(max, ratio);
+        }
+        System.out.println(capacities[i] + " " + sum / runs + " " + min + " " + max);
       }
     } finally {
       pool.shutdown();

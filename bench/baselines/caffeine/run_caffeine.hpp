@@ -1,6 +1,7 @@
 // bench/baselines/caffeine/run_caffeine.hpp: runs CaffeineHitRatio.java
 // (Caffeine, the Java cache, through its plain cache API) on a trace's keys
-// at several capacities, in one JVM, for bench/hitratio's caffeine column.
+// at several capacities, `runs` caches each, in one JVM, for bench/hitratio's
+// caffeine column (the mean over the runs) and its spread (min and max).
 // The paths come from bench/CMakeLists.txt (CACHET_JAVA, CACHET_CAFFEINE_JAR,
 // CACHET_CAFFEINE_CLASSES) when it found a JDK and Debian's caffeine.jar.
 #pragma once
@@ -34,10 +35,16 @@ inline std::optional<std::string> caffeine_unavailable() {
 }
 #endif
 
-// Caffeine's hit ratio at each of `capacities`, from one JVM; on failure,
+//! Caffeine's hit ratios at each capacity, over its runs.
+struct caffeine_ratios {
+  std::vector<double> mean, min, max;
+};
+
+// Caffeine's hit ratios at each of `capacities`, over `runs` caches each
+// (every cache seeds its randomness afresh), from one JVM; on failure,
 // nullopt and the reason in `error`.
-inline std::optional<std::vector<double>> run_caffeine(const trace& t, const std::vector<std::size_t>& capacities,
-                                                std::string& error) {
+inline std::optional<caffeine_ratios> run_caffeine(const trace& t, const std::vector<std::size_t>& capacities,
+                                                   unsigned runs, std::string& error) {
 #if defined(CACHET_JAVA) && defined(CACHET_CAFFEINE_JAR) && defined(CACHET_CAFFEINE_CLASSES)
   if (const auto why = caffeine_unavailable()) {
     error = *why;
@@ -59,7 +66,7 @@ inline std::optional<std::vector<double>> run_caffeine(const trace& t, const std
   }
   std::string command = shell_quote(CACHET_JAVA) + " -cp " +
                         shell_quote(CACHET_CAFFEINE_JAR ":" CACHET_CAFFEINE_CLASSES) + " CaffeineHitRatio " +
-                        shell_quote(keys_path.string());
+                        shell_quote(keys_path.string()) + ' ' + std::to_string(runs);
   for (const std::size_t c : capacities) {
     command += ' ';
     command += std::to_string(c);
@@ -76,14 +83,18 @@ inline std::optional<std::vector<double>> run_caffeine(const trace& t, const std
     error = "java exited with status " + std::to_string(status) + " (its messages are above)";
     return std::nullopt;
   }
-  std::vector<double> ratios;
+  caffeine_ratios ratios;
   std::istringstream lines(output);
   for (std::size_t capacity; lines >> capacity;) {
-    double ratio = 0;
-    if (!(lines >> ratio) || ratios.size() == capacities.size() || capacity != capacities[ratios.size()]) break;
-    ratios.push_back(ratio);
+    double mean = 0, min = 0, max = 0;
+    if (!(lines >> mean >> min >> max) || ratios.mean.size() == capacities.size() ||
+        capacity != capacities[ratios.mean.size()])
+      break;
+    ratios.mean.push_back(mean);
+    ratios.min.push_back(min);
+    ratios.max.push_back(max);
   }
-  if (ratios.size() != capacities.size()) {
+  if (ratios.mean.size() != capacities.size()) {
     error = "unexpected output from CaffeineHitRatio: " + output;
     return std::nullopt;
   }
@@ -91,6 +102,7 @@ inline std::optional<std::vector<double>> run_caffeine(const trace& t, const std
 #else
   (void)t;
   (void)capacities;
+  (void)runs;
   error = *caffeine_unavailable();
   return std::nullopt;
 #endif
