@@ -523,4 +523,50 @@ TEST_CASE("w_tinylfu: bad settings are rejected", "[w_tinylfu]") {
         cachet::w_tinylfu::hill_climbing);
   const auto unknown_sizing = static_cast<cachet::w_tinylfu::window_sizing>(7);
   CHECK_THROWS_AS(cachet::memoize(id, cachet::w_tinylfu{.capacity = 8, .sizing = unknown_sizing}), std::invalid_argument);
+  // Links are 28 bits (lfu_links): the bound is checked before anything is allocated.
+  CHECK_THROWS_WITH(cachet::memoize(id, cachet::w_tinylfu{.capacity = (std::size_t{1} << 28) - 2}),
+                    Catch::Contains("below 2^28 - 2"));
+}
+
+TEST_CASE("w_tinylfu: a node's links, region and uses share two words without mixing", "[w_tinylfu]") {
+  using cachet::detail::lfu_links;
+  using cachet::detail::lfu_region;
+  lfu_links l;
+  CHECK(l.prev() == lfu_links::nil);
+  CHECK(l.next() == lfu_links::nil);
+  CHECK(l.region() == lfu_region::window);
+  CHECK_FALSE(l.used());
+  CHECK(l.uses() == 0);
+
+  l.set_region(lfu_region::protected_);
+  l.set_prev(lfu_links::nil - 1);
+  l.set_next(7);
+  for (int i = 0; i < 20; ++i) l.add_use();  // saturates at max_uses
+  CHECK(l.uses() == lfu_links::max_uses);
+  CHECK(l.used());
+  CHECK(l.prev() == lfu_links::nil - 1);
+  CHECK(l.next() == 7);
+  CHECK(l.region() == lfu_region::protected_);
+
+  l.set_region(lfu_region::probation);
+  l.set_prev(0);
+  l.set_next(lfu_links::nil);
+  CHECK(l.region() == lfu_region::probation);
+  CHECK(l.uses() == lfu_links::max_uses);
+  CHECK(l.used());
+
+  l.halve_uses();  // 15 -> 7 -> 3 -> 1 -> 0: an aging halves, as the sketch's counters
+  CHECK(l.uses() == 7);
+  l.halve_uses();
+  l.halve_uses();
+  l.halve_uses();
+  CHECK(l.uses() == 0);
+  CHECK(l.used());  // still used since it was placed: it gets its second chance
+  CHECK(l.next() == lfu_links::nil);
+
+  l.clear_uses();
+  CHECK_FALSE(l.used());
+  CHECK(l.uses() == 0);
+  CHECK(l.prev() == 0);
+  CHECK(l.region() == lfu_region::probation);
 }

@@ -57,12 +57,13 @@ class w_tinylfu_store;
 //! expired entry is a miss and is reclaimed when met; eviction reclaims, as
 //! expired, the expired entries it meets.
 //!
-//! Memory: the lru's per-entry layout (dense array, 32-bit links, an index
-//! of 32-bit slots) plus a region byte, a sketch of 12 bytes per
+//! Memory: the lru's per-entry layout (dense array, two link words, an
+//! index of 32-bit slots; the region and use count in the links' top bits),
+//! a sketch of 12 bytes per
 //! bit_ceil(capacity) (8 of counters, 4 of doorkeeper), and two ghost
 //! queues of key hashes, each up to 5% of the capacity (about 5 bytes per
 //! entry in all).
-//! PRECONDITION: 1 <= capacity < 2^32 - 1 (else std::invalid_argument).
+//! PRECONDITION: 1 <= capacity < 2^28 - 2 (else std::invalid_argument).
 //!
 //! Weighted: with a cachet::weigher policy, the regions are sized in weight
 //! (their total at most `max_weight`; capacity is then not used), and an

@@ -3,16 +3,17 @@
 // region's probation and protected segments, with the size each may reach.
 //
 // Nodes sit in one dense std::vector, with the key index over them
-// (common/indexed_nodes.hpp); each is on one list, linked by 32-bit
-// indices (head: newest, tail: oldest), and its `region` says which. Every
+// (common/indexed_nodes.hpp); each is on one list, linked by 28-bit
+// indices (head: newest, tail: oldest), and its region says which. Every
 // move between lists is a relink, so nothing is allocated once the array
-// has grown. This class keeps the layout and the window resizing that
+// has grown. A node's links, region and unsettled uses share 8 bytes
+// (lfu_links), so that an int -> int entry takes 16 bytes, as an lru one. This class keeps the layout and the window resizing that
 // window_sizer.hpp asks for (its moves take the oldest entries as they are,
 // uses not yet settled travel with them); the store decides what is admitted,
 // what leaves, and where a use moves an entry.
 //
-// PRECONDITION: Node has members `index_t prev, next; lfu_region region;`
-// and, when Weighted, `std::size_t weight`.
+// PRECONDITION: Node has a member `lfu_links links` and, when Weighted,
+// `std::size_t weight`.
 #pragma once
 
 #include <algorithm>
@@ -29,6 +30,47 @@ namespace cachet::detail {
 //! Where an entry of a w_tinylfu store sits.
 enum class lfu_region : std::uint8_t { window, probation, protected_ };
 
+//! A w_tinylfu entry's place, in two 32-bit words: its neighbours on its
+//! list (28-bit indices, nil at the ends), its region and whether it was
+//! used since it was placed (in prev's top bits), and its uses not yet
+//! settled into the sketch (0-15, in next's top bits; halved when the
+//! sketch ages, so a used entry may count 0).
+class lfu_links {
+ public:
+  using index_t = std::uint32_t;
+  //! No neighbour; also the bound on indices: a store holds fewer nodes.
+  static constexpr index_t nil = (index_t{1} << 28) - 1;
+  static constexpr unsigned max_uses = 15;
+
+  index_t prev() const noexcept { return prev_ & nil; }
+  index_t next() const noexcept { return next_ & nil; }
+  void set_prev(index_t i) noexcept { prev_ = (prev_ & ~nil) | i; }
+  void set_next(index_t i) noexcept { next_ = (next_ & ~nil) | i; }
+  lfu_region region() const noexcept { return static_cast<lfu_region>((prev_ & region_bits) >> 28); }
+  void set_region(lfu_region r) noexcept {
+    prev_ = (prev_ & ~region_bits) | index_t{static_cast<std::uint8_t>(r)} << 28;
+  }
+  bool used() const noexcept { return (prev_ & used_bit) != 0; }
+  unsigned uses() const noexcept { return next_ >> 28; }
+  //! One more use, counted up to max_uses.
+  void add_use() noexcept {
+    prev_ |= used_bit;
+    next_ += next_ < index_t{max_uses} << 28 ? index_t{1} << 28 : 0;
+  }
+  void halve_uses() noexcept { next_ = (next_ & nil) | (next_ >> 29) << 28; }
+  //! Unused again, its uses settled.
+  void clear_uses() noexcept {
+    prev_ &= ~used_bit;
+    next_ &= nil;
+  }
+
+ private:
+  static constexpr index_t region_bits = index_t{3} << 28;
+  static constexpr index_t used_bit = index_t{1} << 30;
+  index_t prev_ = nil;  // region: bits 28-29 (window: 0); used: bit 30
+  index_t next_ = nil;  // uses: bits 28-31
+};
+
 template <class Node, bool Weighted, class Hash, class KeyEqual>
 class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
   using base = indexed_nodes<Node, Hash, KeyEqual>;
@@ -38,7 +80,7 @@ class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
   using index_t = std::uint32_t;
   using slot = typename base::slot;
   using index_set = typename base::index_set;
-  static constexpr index_t nil = ~index_t{0};
+  static constexpr index_t nil = lfu_links::nil;
 
   //! Caffeine's start: a 1% window (at least 1), then 20% of the rest for
   //! probation and 80% for protected. `maximum`: entries, or weight.
@@ -72,7 +114,8 @@ class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
     requires Weighted
   {
     Node& n = nodes_[i];
-    lists_[at(n.region)].weight = lists_[at(n.region)].weight - n.weight + weight;
+    list& l = lists_[at(n.links.region())];
+    l.weight = l.weight - n.weight + weight;
     n.weight = weight;
   }
 
@@ -94,27 +137,29 @@ class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
   void fill_hole(index_t i) {
     if (base::fill_hole(i)) {
       Node& n = nodes_[i];
-      list& l = lists_[at(n.region)];
-      if (n.prev != nil) nodes_[n.prev].next = i; else l.head = i;
-      if (n.next != nil) nodes_[n.next].prev = i; else l.tail = i;
+      list& l = lists_[at(n.links.region())];
+      if (n.links.prev() != nil) nodes_[n.links.prev()].links.set_next(i); else l.head = i;
+      if (n.links.next() != nil) nodes_[n.links.next()].links.set_prev(i); else l.tail = i;
     }
   }
 
   void link_front(index_t i, lfu_region r) noexcept {
     Node& n = nodes_[i];
     list& l = lists_[at(r)];
-    n.region = r;
-    n.prev = nil;
-    n.next = l.head;
-    if (l.head != nil) nodes_[l.head].prev = i; else l.tail = i;
+    n.links.set_region(r);
+    n.links.set_prev(nil);
+    n.links.set_next(l.head);
+    if (l.head != nil) nodes_[l.head].links.set_prev(i); else l.tail = i;
     l.head = i;
     l.weight += weight_of(i);
   }
   void unlink(index_t i) noexcept {
     Node& n = nodes_[i];
-    list& l = lists_[at(n.region)];
-    if (n.prev != nil) nodes_[n.prev].next = n.next; else l.head = n.next;
-    if (n.next != nil) nodes_[n.next].prev = n.prev; else l.tail = n.prev;
+    list& l = lists_[at(n.links.region())];
+    const index_t prev = n.links.prev();
+    const index_t next = n.links.next();
+    if (prev != nil) nodes_[prev].links.set_next(next); else l.head = next;
+    if (next != nil) nodes_[next].links.set_prev(prev); else l.tail = prev;
     l.weight -= weight_of(i);
   }
   void relink_front(index_t i, lfu_region r) noexcept {
@@ -125,7 +170,7 @@ class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
   //! The oldest node of region r other than a and b (nil: none).
   index_t oldest_in(lfu_region r, index_t a = nil, index_t b = nil) const noexcept {
     index_t i = lists_[at(r)].tail;
-    while (i != nil && (i == a || i == b)) i = nodes_[i].prev;
+    while (i != nil && (i == a || i == b)) i = nodes_[i].links.prev();
     return i;
   }
   //! The main region's next victim other than a and b: probation's oldest,
@@ -212,7 +257,12 @@ class lfu_regions : indexed_nodes<Node, Hash, KeyEqual> {
   //! Calls fn(node) for region r's nodes, oldest first.
   template <class Fn>
   void for_each_in(lfu_region r, Fn&& fn) const {
-    for (index_t i = lists_[at(r)].tail; i != nil; i = nodes_[i].prev) fn(nodes_[i]);
+    for (index_t i = lists_[at(r)].tail; i != nil; i = nodes_[i].links.prev()) fn(nodes_[i]);
+  }
+
+  //! Halves every node's uses not yet settled (the sketch aged).
+  void halve_uses() noexcept {
+    for (Node& n : nodes_) n.links.halve_uses();
   }
 
   //! Drops every node; the sizes stay.

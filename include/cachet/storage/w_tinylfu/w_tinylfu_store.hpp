@@ -6,15 +6,16 @@
 // (frequency_sketch.hpp).
 //
 // A use (a hit, a touch, a rewrite) only counts itself in the entry's node
-// (`uses`, up to 15): it neither relinks the entry nor reaches the sketch
-// then, so a hit costs what a look-up does. The uses are settled when the
+// (its links' uses, up to 15): it neither relinks the entry nor reaches the
+// sketch then, so a hit costs what a look-up does. The uses are settled when the
 // entry comes up for judgment at the old end of its list (lazy promotion,
 // as in SIEVE and S3-FIFO; second chance): they go into the sketch at once,
 // and the entry moves as its uses would have moved it in Caffeine's eager
 // lists, a window entry to the window's newest end, a probation one to
 // protected, a protected one to protected's newest end; only an entry
-// unused since it was placed is taken. Uses counted before an aging of the
-// sketch are halved as its counters were (the sketch's era).
+// unused since it was placed is taken. When the sketch ages, every node's
+// unsettled uses are halved as its counters were (one pass over the nodes,
+// as the sketch's own halving is one pass over its counters).
 //
 // Eviction: while the window is over its size, its oldest settled entry
 // (the candidate) moves to probation's newest end; while the cache is then
@@ -67,18 +68,14 @@ class w_tinylfu_store {
 
  private:
   using index_t = std::uint32_t;
-  static constexpr index_t nil = ~index_t{0};
+  static constexpr index_t nil = lfu_links::nil;
   struct unweighed {};
 
   struct node {
     key_type key;
     value_type value;
     [[no_unique_address]] deadline_slot<Spec::expiring> deadline;
-    index_t prev;
-    index_t next;
-    lfu_region region;
-    std::uint8_t uses;  // since it was placed, not yet in the sketch (settle)
-    std::uint8_t era;   // the sketch's era when `uses` was last counted
+    lfu_links links;  // its lists, region and uses not yet in the sketch (settle)
     [[no_unique_address]] std::conditional_t<weighted, std::size_t, unweighed> weight{};
   };
 
@@ -177,7 +174,7 @@ class w_tinylfu_store {
       if constexpr (weighted) evict(i);  // a heavier value may not fit
       return;
     }
-    sketch_.increment(hash);
+    count_in_sketch(hash);
     if (ghosts_) resize_window(sizer_.on_miss(hash, weight, regions_.window_max()));
     if (climbing_) climber_.record_miss();
     if constexpr (weighted) {
@@ -255,7 +252,7 @@ class w_tinylfu_store {
   }
 
   std::size_t size() const noexcept { return regions_.size(); }
-  //! The most entries held (unweighted; weighted: 2^32 - 2).
+  //! The most entries held (unweighted; weighted: 2^28 - 2).
   std::size_t capacity() const noexcept { return weighted ? nil - 1 : regions_.maximum(); }
   //! The weight of the entries held, and the most it may reach (weighted only).
   std::size_t total_weight() const noexcept
@@ -291,7 +288,7 @@ class w_tinylfu_store {
  private:
   static std::size_t checked_capacity(const w_tinylfu& policy) {
     if (policy.capacity == 0) throw std::invalid_argument("cachet::w_tinylfu: capacity must be at least 1");
-    if (policy.capacity >= nil - 1) throw std::invalid_argument("cachet::w_tinylfu: capacity must be below 2^32 - 2");
+    if (policy.capacity >= nil - 1) throw std::invalid_argument("cachet::w_tinylfu: capacity must be below 2^28 - 2");
     if (policy.max_weight != 0)
       throw std::invalid_argument("cachet::w_tinylfu: max_weight is set but no cachet::weigher was named");
     check_sizing(policy);
@@ -315,30 +312,28 @@ class w_tinylfu_store {
   }
   bool expired(index_t i) const noexcept { return regions_[i].deadline.expired(latest_now_); }
 
+  static_assert(lfu_links::max_uses == frequency_sketch::max_count);
+
   // A use, counted in the node only (see the file's banner).
-  void note_use(index_t i) noexcept {
-    node& n = regions_[i];
-    if (n.era != sketch_.era()) [[unlikely]] {
-      n.uses = static_cast<std::uint8_t>(uses_now(n));
-      n.era = sketch_.era();
-    }
-    n.uses += n.uses < frequency_sketch::max_count;
-  }
-  // Node n's uses, halved once per aging of the sketch since they were counted.
-  unsigned uses_now(const node& n) const noexcept {
-    const unsigned agings = static_cast<std::uint8_t>(sketch_.era() - n.era);
-    return agings >= 8 ? 0u : unsigned{n.uses} >> agings;
-  }
+  void note_use(index_t i) noexcept { regions_[i].links.add_use(); }
   // Puts node i's uses into the sketch; returns whether it had any (the
   // regions then move it as its uses would have).
   bool settle_uses(index_t i) {
     node& n = regions_[i];
-    if (n.uses == 0) return false;
-    const unsigned uses = uses_now(n);
-    n.uses = 0;
-    n.era = sketch_.era();
-    sketch_.increment(hash_(n.key), uses);
+    if (!n.links.used()) return false;
+    const unsigned uses = n.links.uses();  // 0 if agings halved them away
+    n.links.clear_uses();
+    count_in_sketch(hash_(n.key), uses);
     return true;
+  }
+  // sketch_.increment(hash[, times]); if that aged the sketch, the nodes'
+  // unsettled uses are halved too.
+  template <class... Times>
+  void count_in_sketch(std::uint64_t hash, Times... times) {
+    const std::uint8_t era = sketch_.era();
+    sketch_.increment(hash, times...);
+    if (sketch_.era() != era) [[unlikely]]
+      regions_.halve_uses();
   }
   auto settler() {
     return [this](index_t i) { return settle_uses(i); };
@@ -414,8 +409,7 @@ class w_tinylfu_store {
   const index_set& index() const noexcept { return regions_.index(); }
 
   void append(key_type&& key, value_type&& value, time_point deadline, std::size_t weight) {
-    const index_t i = regions_.push(node{std::move(key), std::move(value), {}, nil, nil, lfu_region::window, 0, sketch_.era()},
-                                    weighted ? nil - 1 : regions_.maximum() + 1);
+    const index_t i = regions_.push(node{std::move(key), std::move(value), {}, {}}, weighted ? nil - 1 : regions_.maximum() + 1);
     regions_[i].deadline.set(deadline);
     if constexpr (weighted) regions_[i].weight = weight;
     try {
