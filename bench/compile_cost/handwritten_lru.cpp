@@ -1,14 +1,19 @@
 // bench/compile_cost/handwritten_lru.cpp: the same memoized function as
 // cachet_memoize.cpp, with the classic hand-written cache: an LRU of 1024
 // entries (std::list + std::unordered_map) behind a std::mutex, the function
-// called unlocked.
+// called unlocked. handwritten_lru_boost.cpp includes this file with
+// CACHET_HAND_INDEX set to Boost's flat map.
 #include <cstddef>
 #include <functional>
 #include <list>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
+
+#ifndef CACHET_HAND_INDEX
+#include <unordered_map>
+#define CACHET_HAND_INDEX std::unordered_map
+#endif
 
 std::string fetch_profile(int user, const std::string& lang);  // defined elsewhere
 
@@ -60,7 +65,7 @@ class profile_cache {
   static constexpr std::size_t capacity_ = 1024;
   std::mutex mutex_;
   list_type items_;
-  std::unordered_map<profile_key, list_type::iterator, profile_key_hash> index_;
+  CACHET_HAND_INDEX<profile_key, list_type::iterator, profile_key_hash> index_;
 };
 
 }  // namespace

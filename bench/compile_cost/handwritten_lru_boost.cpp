@@ -2,71 +2,7 @@
 // the index in a boost::unordered_flat_map instead of std::unordered_map:
 // the hand-written cache on the hash table cachet's lru is built on, so
 // that the compile cost of that table's headers is on both sides.
-#include <cstddef>
-#include <functional>
-#include <list>
-#include <mutex>
-#include <string>
-#include <utility>
-
 #include <boost/unordered/unordered_flat_map.hpp>
 
-std::string fetch_profile(int user, const std::string& lang);  // defined elsewhere
-
-namespace {
-
-struct profile_key {
-  int user;
-  std::string lang;
-  bool operator==(const profile_key&) const = default;
-};
-
-struct profile_key_hash {
-  std::size_t operator()(const profile_key& k) const noexcept {
-    std::size_t seed = std::hash<int>{}(k.user);
-    seed ^= std::hash<std::string>{}(k.lang) + 0x9e3779b97f4a7c15ull + (seed << 6) + (seed >> 2);
-    return seed;
-  }
-};
-
-class profile_cache {
- public:
-  std::string operator()(int user, const std::string& lang) {
-    profile_key key{user, lang};
-    {
-      std::lock_guard lock(mutex_);
-      if (const auto it = index_.find(key); it != index_.end()) {
-        items_.splice(items_.begin(), items_, it->second);
-        return it->second->second;
-      }
-    }
-    std::string value = fetch_profile(user, lang);
-    std::lock_guard lock(mutex_);
-    if (const auto it = index_.find(key); it != index_.end()) {
-      it->second->second = value;
-      items_.splice(items_.begin(), items_, it->second);
-      return value;
-    }
-    if (index_.size() == capacity_) {
-      index_.erase(items_.back().first);
-      items_.pop_back();
-    }
-    items_.emplace_front(std::move(key), value);
-    index_.emplace(items_.front().first, items_.begin());
-    return value;
-  }
-
- private:
-  using list_type = std::list<std::pair<profile_key, std::string>>;
-  static constexpr std::size_t capacity_ = 1024;
-  std::mutex mutex_;
-  list_type items_;
-  boost::unordered_flat_map<profile_key, list_type::iterator, profile_key_hash> index_;
-};
-
-}  // namespace
-
-std::string profile(int user, const std::string& lang) {
-  static profile_cache cached;
-  return cached(user, lang);
-}
+#define CACHET_HAND_INDEX boost::unordered_flat_map
+#include "handwritten_lru.cpp"
