@@ -301,7 +301,8 @@ int main(int argc, char** argv) {
   bool uses_cache2k = false;
   for (const trace& t : traces) {
     uses_cache2k |= t.name.starts_with("cache2k-");
-    const auto r = simulate(t, fixed_capacities.empty() ? capacities_for(t) : fixed_capacities, caffeine_missing ? 0u : caffeine_runs);
+    const std::vector<std::size_t> caps = fixed_capacities.empty() ? capacities_for(t) : fixed_capacities;
+    const auto r = simulate(t, caps, caffeine_missing ? 0u : caffeine_runs);
     const double n = static_cast<double>(t.keys.size());
     const double unbounded = 1.0 - static_cast<double>(t.distinct) / n;
     std::printf("\n%s: %zu accesses, %zu distinct keys; unbounded (dict) hit ratio %.2f%%\n\n", t.name.c_str(),
@@ -315,7 +316,10 @@ int main(int argc, char** argv) {
     const bool spread = !r.caffeine_min.empty();
     for (const auto& p : r.policies) {
       if (p.name == "opt" && spread) std::printf(" caffeine range (%u runs) |", caffeine_runs);
-      std::printf(" %s |", p.name == "opt" ? "opt (clairvoyant)" : p.name == "caffeine" ? "caffeine (mean)" : p.name.c_str());
+      const char* title = p.name == "opt"        ? "opt (clairvoyant)"
+                          : p.name == "caffeine" ? "caffeine (mean)"
+                                                 : p.name.c_str();
+      std::printf(" %s |", title);
     }
     std::printf(" lru checked |\n| ---: |");
     for (std::size_t p = 0; p < r.policies.size() + spread; ++p) std::printf(" ---: |");

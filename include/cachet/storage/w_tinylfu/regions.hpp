@@ -7,10 +7,11 @@
 // indices (head: newest, tail: oldest), and its region says which. Every
 // move between lists is a relink, so nothing is allocated once the array
 // has grown. A node's links, region and unsettled uses share 8 bytes
-// (lfu_links), so that an int -> int entry takes 16 bytes, as an lru one. This class keeps the layout and the window resizing that
-// window_sizer.hpp asks for (its moves take the oldest entries as they are,
-// uses not yet settled travel with them); the store decides what is admitted,
-// what leaves, and where a use moves an entry.
+// (lfu_links), so that an int -> int entry takes 16 bytes, as an lru one.
+// This class keeps the layout and the window resizing that window_sizer.hpp
+// asks for (its moves take the oldest entries as they are, uses not yet
+// settled travel with them); the store decides what is admitted, what
+// leaves, and where a use moves an entry.
 //
 // PRECONDITION: Node has a member `lfu_links links` and, when Weighted,
 // `std::size_t weight`.

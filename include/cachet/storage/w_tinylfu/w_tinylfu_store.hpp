@@ -409,7 +409,8 @@ class w_tinylfu_store {
   const index_set& index() const noexcept { return regions_.index(); }
 
   void append(key_type&& key, value_type&& value, time_point deadline, std::size_t weight) {
-    const index_t i = regions_.push(node{std::move(key), std::move(value), {}, {}}, weighted ? nil - 1 : regions_.maximum() + 1);
+    const index_t i =
+        regions_.push(node{std::move(key), std::move(value), {}, {}}, weighted ? nil - 1 : regions_.maximum() + 1);
     regions_[i].deadline.set(deadline);
     if constexpr (weighted) regions_[i].weight = weight;
     try {
