@@ -1,13 +1,17 @@
 // cachet/weigher.hpp: the weigher family: what an entry weighs, for the
-// storages that evict by total weight instead of by count (lru).
+// storages that evict by total weight instead of by count (lru, sieve,
+// s3fifo, w_tinylfu).
 //
 //   auto pages = cachet::memoize(render, cachet::lru{.max_weight = 64 << 20},
 //                                cachet::weigher{[](const std::string& html) { return html.size(); }});
 //
 // A weigher is called as weigh(key, value) or weigh(value) and returns a
-// std::size_t; it is called once per write, under the cache's lock, so it
-// should be cheap and must not call the cache. An entry heavier than the
-// storage's maximum is returned but not stored.
+// std::size_t. `key` is the stored key, the key policy's key_type (a
+// std::tuple of the arguments under the default tuple_key, a std::string
+// under text_key), not the arguments themselves. It is called once per
+// write, under the cache's lock, so it should be cheap and must not call
+// the cache. An entry heavier than the storage's maximum is returned but
+// not stored.
 #pragma once
 
 #include <concepts>
