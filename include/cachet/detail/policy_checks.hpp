@@ -373,11 +373,12 @@ template <class Storage, class Weigher, class Spec, class Key, class Value>
 struct weigher_check {
   static_assert(requires { typename Storage::template weighted_store_type<Spec, Weigher>; },
                 "cachet::memoize: a weigher was named, but this storage (see Storage) does not evict by weight "
-                "(cachet::lru does: cachet::lru{.max_weight = ...})");
+                "(lru, sieve, s3fifo and w_tinylfu do: cachet::lru{.max_weight = ...})");
   static_assert(requires(const Weigher& w, const Key& k, const Value& v) {
     { w(k, v) } -> std::convertible_to<std::size_t>;
   }, "cachet::memoize: this weigher (see Weigher) cannot be called as weigh(key, value) or weigh(value) with the "
-     "cache's Key and Value, returning a size (see <cachet/weigher.hpp>)");
+     "cache's Key and Value, returning a size; Key is the stored key, a std::tuple of the arguments under "
+     "tuple_key (see <cachet/weigher.hpp>)");
   static constexpr bool reported = true;
 };
 
