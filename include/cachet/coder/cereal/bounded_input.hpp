@@ -16,9 +16,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <istream>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include <cereal/archives/binary.hpp>
@@ -30,17 +31,18 @@
 
 namespace cachet::detail {
 
-//! Reads a payload of `size` bytes from `stream` (a view_streambuf over it).
-//! Portable: the payload starts with the writer's endianness byte, and
-//! multi-byte values are swapped when it differs from this machine's.
+//! Reads a payload in place (no std::istream: building one costs a locale
+//! lookup, about a third of a decode's time). Portable: the payload starts
+//! with the writer's endianness byte, and multi-byte values are swapped when
+//! it differs from this machine's.
 template <bool Portable>
 class bounded_binary_input
     : public cereal::InputArchive<bounded_binary_input<Portable>, cereal::AllowEmptyClassElision> {
  public:
-  bounded_binary_input(std::istream& stream, std::size_t size)
+  explicit bounded_binary_input(std::string_view payload)
       : cereal::InputArchive<bounded_binary_input, cereal::AllowEmptyClassElision>(this),
-        stream_(stream),
-        remaining_(size) {
+        next_(payload.data()),
+        remaining_(payload.size()) {
     if constexpr (Portable) {
       std::uint8_t little = 0;
       load_bytes(&little, 1);
@@ -71,18 +73,21 @@ class bounded_binary_input
                          " is larger than the " + std::to_string(remaining_) + " bytes that remain");
   }
 
+  //! The bytes not read yet.
+  std::size_t remaining() const noexcept { return remaining_; }
+
   //! Rejects the payload: `why` is what was wrong with it.
   [[noreturn]] void reject(const std::string& why) const { throw invalid_data("value does not decode: " + why); }
 
  private:
   void load_bytes(void* data, std::size_t size) {
     if (size > remaining_) throw invalid_data("value does not decode: truncated");
-    const auto read = stream_.rdbuf()->sgetn(static_cast<char*>(data), static_cast<std::streamsize>(size));
-    if (read != static_cast<std::streamsize>(size)) throw invalid_data("value does not decode: truncated");
+    if (size != 0) std::memcpy(data, next_, size);
+    next_ += size;
     remaining_ -= size;
   }
 
-  std::istream& stream_;
+  const char* next_;
   std::size_t remaining_;
   bool swap_ = false;
 };

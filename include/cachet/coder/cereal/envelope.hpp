@@ -133,24 +133,18 @@ T envelope_decode(char archive_id, std::string_view bytes) {
   if (bytes[3] != archive_id) throw reject("written by another cereal archive");
   if (get_u64(bytes.data() + 4) != type_fingerprint<T>()) throw reject("written for another type");
   if (get_u64(bytes.data() + 12) != envelope_checksum(bytes)) throw reject("checksum mismatch (corrupt or truncated)");
-  const std::string_view payload = bytes.substr(envelope_size);
-  view_streambuf buffer(payload);
-  std::istream stream(&buffer);
   T value{};
+  std::size_t trailing = 0;
   try {
-    if constexpr (std::is_constructible_v<InputArchive, std::istream&, std::size_t>) {
-      InputArchive archive(stream, payload.size());  // bounded: see bounded_input.hpp
-      archive(value);
-    } else {
-      InputArchive archive(stream);
-      archive(value);
-    }
+    InputArchive archive(bytes.substr(envelope_size));  // bounded: see bounded_input.hpp
+    archive(value);
+    trailing = archive.remaining();
   } catch (const invalid_data&) {
     throw;
   } catch (const std::exception& e) {
     throw invalid_data(std::string("value does not decode: ") + e.what());
   }
-  if (!buffer.exhausted()) throw reject("trailing bytes after the value");
+  if (trailing != 0) throw reject("trailing bytes after the value");
   return value;
 }
 
