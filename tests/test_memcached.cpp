@@ -323,6 +323,27 @@ TEST_CASE("memcached: two servers share the keys; one going down leaves the othe
     CHECK(reported == before);
     CHECK(stat_of(a.address(), "curr_items") == 100u);
   }
+  SECTION("with the default failure limit, b's keys move to a within about a second") {
+    // libmemcached counts failures on whole-second timers: real time, not the cache's clock.
+    int calls = 0;
+    auto f = cachet::memoize([&](int x) { ++calls; return x * 2; }, cachet::memcached{.servers = {a.address(), b.address()}},
+                             cachet::fail_open{});
+    for (int i = 0; i < 100; ++i) CHECK(f(i) == 2 * i);
+    b.stop();
+    const auto start = std::chrono::steady_clock::now();
+    auto waited = std::chrono::steady_clock::duration::zero();
+    for (bool all_hits = false; !all_hits && waited < std::chrono::seconds{6};
+         waited = std::chrono::steady_clock::now() - start) {
+      calls = 0;
+      for (int i = 0; i < 100; ++i) CHECK(f(i) == 2 * i);
+      all_hits = calls == 0;
+      UNSCOPED_INFO("round after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s: " << calls << " calls");
+      if (!all_hits) std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    CHECK(calls == 0);
+    CHECK(waited < std::chrono::milliseconds{2000});  // ejected after 2 failures, at most a second apart
+    CHECK(stat_of(a.address(), "curr_items") == 100u);
+  }
 }
 
 TEST_CASE("memcached: a server killed and restarted: fail_open keeps answering, then writes again", "[memcached][servers]") {

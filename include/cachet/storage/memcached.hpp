@@ -43,6 +43,9 @@ struct memcached_store_for {
 //!   or removing one moves only about its share of the keys.
 //! - A server that fails server_failure_limit times in a row leaves the ring
 //!   for retry_timeout (its keys go to the others), then is tried again.
+//!   Until then, each failure disables it for the rest of that second (its
+//!   keys fail fast): with the default limit of 2, a dead server leaves the
+//!   ring about a second after its first failure.
 //! - Thread-safe (storage_traits::thread_safe): each call borrows one of
 //!   pool_size connections (per server) and holds no other lock, so calls
 //!   of several threads overlap on the wire.

@@ -175,11 +175,15 @@ class memcached_client {
     set(MEMCACHED_BEHAVIOR_SND_TIMEOUT, ms(policy.poll_timeout) * 1000);
     set(MEMCACHED_BEHAVIOR_RCV_TIMEOUT, ms(policy.poll_timeout) * 1000);
     // After server_failure_limit failures in a row a server leaves the ring
-    // (its keys go to the others) and is tried again retry_timeout later.
+    // (its keys go to the others) and is tried again retry_timeout later
+    // (DEAD_TIMEOUT). Between those failures libmemcached disables the
+    // server for RETRY_TIMEOUT whole seconds; 0 means until the next second,
+    // so a dead server is out of the ring about limit - 1 seconds after its
+    // first failure, not (limit - 1) x retry_timeout.
     set(MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, policy.server_failure_limit);
     set(MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 1);
     const auto retry = static_cast<std::uint64_t>(policy.retry_timeout.count() < 1 ? 1 : policy.retry_timeout.count());
-    set(MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, retry);
+    set(MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
     set(MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, retry);
   }
 
