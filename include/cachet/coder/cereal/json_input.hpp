@@ -3,14 +3,18 @@
 // JSONInputArchive and reads what that archive reads, but it is an archive
 // type of its own, so that cereal dispatches each value to cachet's loads:
 // an enum value outside the values its enum accepts is invalid_data
-// (enum_load.hpp), as in the binary coders.
+// (enum_load.hpp), as in the binary coders, and so is a number outside its
+// type's range (cereal's own archive casts it to another value).
 //
 // The cost: serialisation functions written for cereal::JSONInputArchive
 // alone (not templates over the archive) are not called by this archive.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <istream>
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -93,10 +97,27 @@ void CEREAL_LOAD_FUNCTION_NAME(json_input& ar, cereal::NameValuePair<T>& pair) {
   ar(pair.value);
 }
 
+// Numbers narrower than 64 bits are read at 64 bits and checked, where
+// cereal's JSON archive would cast: 300 is not a uint8_t, nor 1e300 a float.
 template <class T>
   requires std::is_arithmetic_v<T>
 void CEREAL_LOAD_FUNCTION_NAME(json_input& ar, T& value) {
-  ar.loadValue(value);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> && sizeof(T) < sizeof(std::int64_t)) {
+    using wide = std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>;
+    wide read = 0;
+    ar.loadValue(read);
+    if (read < static_cast<wide>(std::numeric_limits<T>::min()) || read > static_cast<wide>(std::numeric_limits<T>::max()))
+      ar.reject("the number " + std::to_string(read) + " is out of its type's range");
+    value = static_cast<T>(read);
+  } else if constexpr (std::is_same_v<T, float>) {
+    double read = 0;
+    ar.loadValue(read);
+    if (std::isfinite(read) && std::fabs(read) > static_cast<double>(std::numeric_limits<float>::max()))
+      ar.reject("a number out of a float's range");
+    value = static_cast<float>(read);
+  } else {
+    ar.loadValue(value);
+  }
 }
 
 inline void CEREAL_LOAD_FUNCTION_NAME(json_input& ar, std::nullptr_t& value) { ar.loadValue(value); }
