@@ -40,11 +40,14 @@ struct sqlite_store_for {
 //!   Concurrent writers wait for each other up to busy_timeout (writes are
 //!   BEGIN IMMEDIATE transactions): SQLITE_BUSY surfaces only after that.
 //!   Under cachet::fail_open a write waits at most the policy's lock_wait
-//!   (100 ms), then is skipped and reported.
+//!   (100 ms) in all, for this process's other writes to the store (its
+//!   write mutex) and for another process's lock, then fails ("database is
+//!   locked") and is skipped and reported.
 //! - Thread-safe (storage_traits::thread_safe): the wrapper holds no lock
 //!   around it. Reads and writes use two connections, each under its own
 //!   mutex, so a hit never waits for a write, even one blocked on another
-//!   process's lock.
+//!   process's lock; except under expire_after_access, where a hit renews
+//!   the entry with a write (a touch), bounded as any write.
 //! - set_many and erase_many are one transaction each (all or nothing, even
 //!   if the process is killed); get_many is one read transaction, one
 //!   statement per 512 keys.

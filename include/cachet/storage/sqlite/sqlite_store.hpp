@@ -26,6 +26,7 @@
 #include <cachet/storage/sqlite/connections.hpp>
 #include <cachet/storage/sqlite/handle.hpp>
 #include <cachet/storage/sqlite/read_log.hpp>
+#include <cachet/storage/sqlite/write_budget.hpp>
 #include <cachet/storage/common/unix_time.hpp>
 #include <cachet/storage/common/wall_clock_maintenance.hpp>
 #include <cachet/errors.hpp>
@@ -47,8 +48,8 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   //! Opens (creating it and its directory if missing) the file and the table.
   explicit sqlite_store(const sqlite& policy) : sqlite_store(policy, store_options{}) {}
 
-  //! As above; a write waits at most options.lock_wait for another
-  //! connection's lock, where that is shorter than policy.busy_timeout.
+  //! As above; with options.lock_wait, a write waits at most that (or
+  //! busy_timeout, if shorter) in all, for locks of any connection.
   sqlite_store(const sqlite& policy, const store_options& options)
       : name_("sqlite " + policy.path.string() + " table " + policy.table),
         max_entries_(static_cast<std::int64_t>(std::min<std::size_t>(policy.max_entries, INT64_MAX))),
@@ -66,7 +67,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
                             name_);
     }
     auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(policy.busy_timeout);
-    if (options.lock_wait) wait = std::min(wait, *options.lock_wait);
+    if (options.lock_wait) lock_wait_ = wait = std::min(wait, *options.lock_wait);
     const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
     shared_ = std::make_unique<shared>(sqlite_open_params{
         .path = path.string(),
@@ -224,10 +225,10 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   }
 
   void clear() {
-    shared& s = state();
-    std::lock_guard<std::mutex> g(s.write_mutex);
-    sqlite_stmt::run(writer(s).clear, name_).execute();
-    s.log.clear();
+    with_writer([&](shared& s, sqlite_writer& w) {
+      sqlite_stmt::run(w.clear, name_).execute();
+      s.log.clear();
+    });
   }
 
   //! "sqlite <path> table <table>": the prefix of every error's message.
@@ -265,7 +266,8 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
     }
 
     sqlite_open_params params;  // first: the connections refer to params.where
-    std::mutex write_mutex, read_mutex;  // taken in this order when both are
+    std::timed_mutex write_mutex;  // taken before read_mutex when both are
+    std::mutex read_mutex;
     std::unique_ptr<sqlite_writer> writer;  // null after close() or a failed reopen
     std::unique_ptr<sqlite_reader> reader;
     sqlite_read_log log;
@@ -312,9 +314,19 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   // else to do runs alone (autocommit), sparing BEGIN and COMMIT.
   template <class Body>
   void write(const Body& body, bool one_statement, bool grows = false) {
+    with_writer([&](shared& s, sqlite_writer& w) { write_locked(s, w, body, one_statement, grows); });
+  }
+
+  // Runs body(s, writer) under write_mutex; with a lock_wait, the waits for
+  // the mutex and for another connection's lock are bounded by it in all.
+  template <class Body>
+  void with_writer(const Body& body) {
     shared& s = state();
-    std::lock_guard<std::mutex> g(s.write_mutex);
-    write_locked(s, writer(s), body, one_statement, grows);
+    const sqlite_write_budget budget(lock_wait_);
+    const auto g = budget.lock(s.write_mutex, name_);
+    sqlite_writer& w = writer(s);
+    budget.bound(w.db.get());
+    body(s, w);
   }
 
   template <class Body>
@@ -405,6 +417,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
   std::string name_;
   std::int64_t max_entries_;
   std::int64_t max_bytes_;
+  std::optional<std::chrono::nanoseconds> lock_wait_;  // fail-open: each write's bound in all
   std::unique_ptr<shared> shared_;
 };
 
