@@ -9,13 +9,18 @@
 #include <cachet/coder/cereal_binary.hpp>
 #include <cachet/coder/cereal_json.hpp>
 #include <cachet/coder/cereal_portable.hpp>
+#include <cereal/types/deque.hpp>
+#include <cereal/types/list.hpp>
 #include <cereal/types/memory.hpp>
 #include <cereal/types/polymorphic.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <new>
@@ -260,6 +265,41 @@ TEMPLATE_LIST_TEST_CASE("coders: a length prefix larger than the bytes that rema
   // An honest value still round-trips.
   CHECK(coder.template decode<std::vector<std::string>>(coder.encode(std::vector<std::string>{"a", "", "bc"})) ==
         std::vector<std::string>{"a", "", "bc"});
+}
+
+TEMPLATE_LIST_TEST_CASE("coders: a count the bytes cannot hold allocates about the bytes, not count x element size",
+                        "[coders][garbage][hostile]", binary_coders) {
+  // Found by an audit: a count of 1,000,000 in a 1 MB value, for elements of
+  // 4 KiB, sized a vector of 4 GB (10 s) before the bytes ran out.
+  using block = std::array<char, 4096>;
+  const TestType coder;
+  const std::string flag = byte_order_flag<TestType>();
+  constexpr std::size_t count = 100'000;
+  const std::string elements(count, '\0');  // room for 24 blocks, not 100,000
+  const auto rejects_in_bounded_memory = [&](auto type_tag) {
+    using T = typename decltype(type_tag)::type;
+    const std::string frame = forged_frame(coder, T(), flag + little_endian_u64(count) + elements);
+    largest_allocation = 0;
+    CHECK_THROWS_WITH(coder.template decode<T>(frame), Catch::Contains("truncated"));
+    CHECK(largest_allocation < 2 * count);
+  };
+  rejects_in_bounded_memory(std::type_identity<std::vector<block>>{});
+  rejects_in_bounded_memory(std::type_identity<std::deque<block>>{});
+  rejects_in_bounded_memory(std::type_identity<std::list<block>>{});
+  // Numbers: count x sizeof(T) is checked before the vector is sized.
+  const std::string numbers = forged_frame(coder, std::vector<double>(), flag + little_endian_u64(count) + elements);
+  largest_allocation = 0;
+  CHECK_THROWS_WITH(coder.template decode<std::vector<double>>(numbers), Catch::Contains("length prefix"));
+  CHECK(largest_allocation < 64 * 1024);
+  // Honest values still round-trip.
+  block b{};
+  b[7] = 'x';
+  CHECK(coder.template decode<std::vector<block>>(coder.encode(std::vector<block>{b, b})) == std::vector<block>{b, b});
+  CHECK(coder.template decode<std::list<std::string>>(coder.encode(std::list<std::string>{"a", "bc"})) ==
+        std::list<std::string>{"a", "bc"});
+  CHECK(coder.template decode<std::deque<int>>(coder.encode(std::deque<int>{1, 2, 3})) == std::deque<int>{1, 2, 3});
+  CHECK(coder.template decode<std::vector<double>>(coder.encode(std::vector<double>{0.5, -2})) ==
+        std::vector<double>{0.5, -2});
 }
 
 TEMPLATE_LIST_TEST_CASE("coders: a bool byte other than 0 or 1 is invalid_data", "[coders][garbage][hostile]",

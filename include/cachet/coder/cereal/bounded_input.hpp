@@ -9,6 +9,13 @@
 // behaviour), and so is an enum value outside the values its enum accepts
 // (enum_load.hpp).
 //
+// Sequences (vector, deque, list) are read element by element into storage
+// reserved no larger than the bytes that remain, never sized up front from
+// the count: a count of n elements of 4 KiB each that the bytes cannot hold
+// fails after the elements the bytes did hold, not after n x 4 KiB of
+// default-constructed elements. Vectors of numbers are checked for
+// n x sizeof(T) bytes before they are sized.
+//
 // What it cannot check: containers of values that take no bytes at all
 // (empty classes), whose element count no byte bounds: those are rejected
 // when longer than the bytes that remain.
@@ -16,11 +23,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <cereal/archives/binary.hpp>
 #include <cereal/archives/portable_binary.hpp>
@@ -123,6 +134,38 @@ template <bool Portable, class T>
 void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, cereal::BinaryData<T>& bd) {
   using element = std::remove_pointer_t<T>;
   ar.template loadBinary<sizeof(element)>(bd.data, static_cast<std::streamsize>(bd.size));
+}
+
+template <bool Portable, class T, class A>
+  requires(!std::is_same_v<T, bool>)
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, std::vector<T, A>& vector) {
+  cereal::size_type size = 0;
+  ar(cereal::make_size_tag(size));  // at most the bytes that remain
+  if constexpr (std::is_arithmetic_v<T>) {
+    ar.check_length(static_cast<std::uint64_t>(size) * sizeof(T));
+    vector.resize(static_cast<std::size_t>(size));
+    ar(cereal::binary_data(vector.data(), static_cast<std::size_t>(size) * sizeof(T)));
+  } else {
+    vector.clear();
+    vector.reserve(std::min<std::size_t>(static_cast<std::size_t>(size), ar.remaining() / sizeof(T) + 1));
+    for (cereal::size_type i = 0; i < size; ++i) ar(vector.emplace_back());
+  }
+}
+
+template <bool Portable, class T, class A>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, std::deque<T, A>& deque) {
+  cereal::size_type size = 0;
+  ar(cereal::make_size_tag(size));
+  deque.clear();
+  for (cereal::size_type i = 0; i < size; ++i) ar(deque.emplace_back());
+}
+
+template <bool Portable, class T, class A>
+void CEREAL_LOAD_FUNCTION_NAME(bounded_binary_input<Portable>& ar, std::list<T, A>& list) {
+  cereal::size_type size = 0;
+  ar(cereal::make_size_tag(size));
+  list.clear();
+  for (cereal::size_type i = 0; i < size; ++i) ar(list.emplace_back());
 }
 
 }  // namespace cachet::detail
