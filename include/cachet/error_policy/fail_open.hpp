@@ -23,8 +23,9 @@ namespace cachet {
 //! last attempt (on the cache's clock).
 //!
 //! A store call that would wait for a lock another process holds (a SQLite
-//! write lock) waits at most `lock_wait`, then fails open like any other
-//! failure: a blocked write is skipped and reported, not waited out.
+//! write lock) waits at most `lock_wait` in all (the store's own write
+//! queue included), then fails open like any other failure: a blocked write
+//! is skipped and reported, not waited out.
 struct fail_open {
   using cachet_family = family::error_policy;
   static constexpr bool fails_open = true;

@@ -4,7 +4,8 @@
 // Reads and writes go through different connections, each used under its
 // own mutex: in WAL mode a reader never waits for a writer, so while one
 // thread's write waits for another process's write lock, the other threads'
-// hits go on, on the reader.
+// hits go on, on the reader (except hits that renew their entry, under
+// expire_after_access: a renewal is a write).
 #pragma once
 
 #include <cstddef>
