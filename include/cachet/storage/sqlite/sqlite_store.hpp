@@ -266,7 +266,7 @@ class sqlite_store : public wall_clock_maintenance<sqlite_store> {
     }
 
     sqlite_open_params params;  // first: the connections refer to params.where
-    std::timed_mutex write_mutex;  // taken before read_mutex when both are
+    sqlite_write_mutex write_mutex;  // taken before read_mutex when both are
     std::mutex read_mutex;
     std::unique_ptr<sqlite_writer> writer;  // null after close() or a failed reopen
     std::unique_ptr<sqlite_reader> reader;
